@@ -1,0 +1,6 @@
+namespace AgNas.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => 0;
+}

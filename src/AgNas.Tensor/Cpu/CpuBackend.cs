@@ -1,0 +1,128 @@
+using System.Runtime.InteropServices;
+using AgNas.Tensors.Memory;
+
+namespace AgNas.Tensors.Cpu;
+
+/// <summary>
+/// The reference backend: managed loops vectorised with TensorPrimitives, work split across cores
+/// with Parallel.For, GEMM through cblas_sgemm (<see cref="Cblas"/>). Memory is 64-byte aligned
+/// native host memory behind a <see cref="CachingAllocator"/>. The op families live in the partial
+/// files beside this one.
+/// </summary>
+public sealed unsafe partial class CpuBackend : IBackend
+{
+    private static readonly Lazy<CpuBackend> _instance = new(() => new CpuBackend());
+
+    /// <summary>The process-wide CPU backend.</summary>
+    public static CpuBackend Instance => _instance.Value;
+
+    private CpuBackend()
+    {
+        Stats = new MemoryStats();
+        Allocator = new CachingAllocator(
+            bytes => (IntPtr)NativeMemory.AlignedAlloc((nuint)bytes, 64),
+            p => NativeMemory.AlignedFree((void*)p),
+            Stats);
+    }
+
+    public Device Device => Device.Cpu;
+    public CachingAllocator Allocator { get; }
+    public MemoryStats Stats { get; }
+
+    /// <summary>The CBLAS library in use, or the reason none could be loaded.</summary>
+    public static string BlasDescription => Cblas.LoadedLibrary ?? ("none: " + Cblas.LoadError);
+
+    public string Description => $"cpu ({Environment.ProcessorCount} threads, BLAS: {BlasDescription})";
+
+    private static float* P(Tensor t) => (float*)t.Handle;
+    private static int* PI(Tensor t) => (int*)t.Handle;
+
+    /// <summary>Sample n of a (possibly channel-view) tensor as a dense span.</summary>
+    private static Span<float> Sample(Tensor t, int n) =>
+        new(P(t) + n * t.BatchStride, checked((int)t.Shape.SampleSize));
+
+    private static int Batch(Tensor t) => t.Rank == 0 ? 1 : t.Shape[0];
+
+    /// <summary>Runs body over samples, or once over the whole tensor when every operand is dense.</summary>
+    private static void ForEachBlock(Tensor[] operands, Action<Func<Tensor, Span<float>>> body)
+    {
+        bool dense = operands.All(o => o.IsContiguous);
+        if (dense)
+        {
+            body(t => new Span<float>(P(t), checked((int)t.Size)));
+            return;
+        }
+        int batch = Batch(operands[0]);
+        for (int n = 0; n < batch; n++)
+        {
+            int sample = n;
+            body(t => Sample(t, sample));
+        }
+    }
+
+    // ---- memory -------------------------------------------------------------------------------
+
+    public void CopyFromHost(Tensor dst, ReadOnlySpan<byte> src)
+    {
+        Check.Backend(nameof(CopyFromHost), this, dst, "dst");
+        long bytes = dst.Size * dst.DType.ByteSize();
+        if (src.Length != bytes)
+            throw new ArgumentException($"CopyFromHost: {src.Length} bytes given for dst of shape {dst.Shape}, which needs {bytes}.");
+        if (dst.IsContiguous)
+        {
+            src.CopyTo(new Span<byte>((void*)dst.Handle, checked((int)bytes)));
+            return;
+        }
+        int sampleBytes = checked((int)(dst.Shape.SampleSize * 4));
+        for (int n = 0; n < dst.Shape[0]; n++)
+            src.Slice(n * sampleBytes, sampleBytes).CopyTo(new Span<byte>((byte*)dst.Handle + n * dst.BatchStride * 4, sampleBytes));
+    }
+
+    public void CopyToHost(Span<byte> dst, Tensor src)
+    {
+        Check.Backend(nameof(CopyToHost), this, src, "src");
+        long bytes = src.Size * src.DType.ByteSize();
+        if (dst.Length != bytes)
+            throw new ArgumentException($"CopyToHost: {dst.Length} bytes of room for src of shape {src.Shape}, which holds {bytes}.");
+        if (src.IsContiguous)
+        {
+            new ReadOnlySpan<byte>((void*)src.Handle, checked((int)bytes)).CopyTo(dst);
+            return;
+        }
+        int sampleBytes = checked((int)(src.Shape.SampleSize * 4));
+        for (int n = 0; n < src.Shape[0]; n++)
+            new ReadOnlySpan<byte>((byte*)src.Handle + n * src.BatchStride * 4, sampleBytes).CopyTo(dst.Slice(n * sampleBytes, sampleBytes));
+    }
+
+    public void Copy(Tensor dst, Tensor src)
+    {
+        Check.Backend(nameof(Copy), this, dst, "dst");
+        Check.Backend(nameof(Copy), this, src, "src");
+        Check.SameShape(nameof(Copy), dst, src, "dst", "src");
+        if (dst.DType != src.DType)
+            throw new ArgumentException($"Copy: dst has dtype {dst.DType} but src has {src.DType}; expected equal dtypes.");
+        if (dst.IsContiguous && src.IsContiguous)
+        {
+            long bytes = src.Size * 4;
+            Buffer.MemoryCopy((void*)src.Handle, (void*)dst.Handle, bytes, bytes);
+            return;
+        }
+        long sampleBytes = src.Shape.SampleSize * 4;
+        for (int n = 0; n < src.Shape[0]; n++)
+            Buffer.MemoryCopy((byte*)src.Handle + n * src.BatchStride * 4, (byte*)dst.Handle + n * dst.BatchStride * 4, sampleBytes, sampleBytes);
+    }
+
+    public void Fill(Tensor dst, float value)
+    {
+        Check.Backend(nameof(Fill), this, dst, "dst");
+        if (dst.DType == DType.Int32)
+        {
+            int iv = (int)value;
+            int batch = dst.IsContiguous ? 1 : dst.Shape[0];
+            long len = dst.IsContiguous ? dst.Size : dst.Shape.SampleSize;
+            for (int n = 0; n < batch; n++) new Span<int>(PI(dst) + n * dst.BatchStride, checked((int)len)).Fill(iv);
+            return;
+        }
+        ForEachBlock([dst], s => s(dst).Fill(value));
+    }
+}
