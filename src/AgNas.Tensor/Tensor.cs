@@ -224,6 +224,22 @@ public sealed unsafe class Tensor : IDisposable
         OwnerScope?.Forget(this);
         Backend.Stats.TensorDisposed();
         _storage.Release();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// A tensor that nobody disposed: its memory still goes back to the allocator, and a Debug build
+    /// says so, because every tensor should be released by its owner or its scope.
+    /// </summary>
+    ~Tensor()
+    {
+        if (_disposed) return;
+        _disposed = true;
+#if DEBUG
+        Console.Error.WriteLine($"agnas: leaked {this} (finalised without Dispose)");
+#endif
+        Backend.Stats.TensorDisposed();
+        _storage.Release();
     }
 
     public override string ToString() => $"Tensor{Shape} {DType} on {Device}{(IsContiguous ? "" : " (channel view)")}";
