@@ -60,7 +60,7 @@ public static class Check
     {
         if (p.Stride < 1 || p.Padding < 0 || p.Dilation < 1 || p.Groups < 1)
             throw new ArgumentException($"{op}: stride {p.Stride}, padding {p.Padding}, dilation {p.Dilation}, groups {p.Groups}; expected stride >= 1, padding >= 0, dilation >= 1, groups >= 1" +
-                (p == default ? " (default(Conv2dParams) and new Conv2dParams() are all zeros; pass at least the stride)." : "."));
+                (p == default ? " (default(Conv2dParams) is all zeros; use new Conv2dParams() or pass the stride)." : "."));
         Rank(op, x, 4, xName);
         Rank(op, w, 4, wName);
         Rank(op, y, 4, yName);

@@ -6,6 +6,9 @@ namespace AgNas.Tensors;
 /// </summary>
 public readonly record struct Conv2dParams(int Stride = 1, int Padding = 0, int Dilation = 1, int Groups = 1)
 {
+    /// <summary>Stride 1, no padding, dilation 1, one group (so <c>new Conv2dParams()</c> is not all zeros).</summary>
+    public Conv2dParams() : this(1, 0, 1, 1) { }
+
     /// <summary>PyTorch's output size: floor((in + 2·padding − dilation·(kernel − 1) − 1) / stride) + 1.</summary>
     public int OutputSize(int input, int kernel) => Pool2dParams.OutputSize(input, kernel, Stride, Padding, Dilation);
 }
@@ -28,4 +31,8 @@ public readonly record struct Pool2dParams(int Kernel, int Stride, int Padding =
 public readonly record struct SgdParams(float LearningRate, float Momentum = 0f, float Dampening = 0f, float WeightDecay = 0f, bool Nesterov = false);
 
 /// <summary>Hyper-parameters of Adam as PyTorch defines it (torch.optim.Adam, L2 weight decay added to the gradient).</summary>
-public readonly record struct AdamParams(float LearningRate = 1e-3f, float Beta1 = 0.9f, float Beta2 = 0.999f, float Eps = 1e-8f, float WeightDecay = 0f);
+public readonly record struct AdamParams(float LearningRate = 1e-3f, float Beta1 = 0.9f, float Beta2 = 0.999f, float Eps = 1e-8f, float WeightDecay = 0f)
+{
+    /// <summary>PyTorch's defaults (so <c>new AdamParams()</c> is not all zeros).</summary>
+    public AdamParams() : this(1e-3f, 0.9f, 0.999f, 1e-8f, 0f) { }
+}

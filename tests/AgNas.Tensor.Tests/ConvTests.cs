@@ -4,7 +4,6 @@ using AgNas.Tensors.Memory;
 
 // The backend is a process-wide singleton whose live-tensor counters are asserted exactly (here and
 // in TensorCoreTests); a test class allocating in parallel would make those assertions flaky.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
 
 namespace AgNas.Tensors.Tests;
 
