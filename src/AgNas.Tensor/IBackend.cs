@@ -185,6 +185,26 @@ public interface IBackend
     /// <summary>dLogits(B,N) ← dLoss() · (probs − q) / B.</summary>
     void SoftmaxCrossEntropyBackward(Tensor dLogits, Tensor dLoss, Tensor probs, Tensor labels, float labelSmoothing);
 
+    // ---- attention (AGNAS, Sec. 3.2) -----------------------------------------------------------
+
+    /// <summary>
+    /// The attention module's combine step, fused: y(B,C,H,W) ← Σ_k s(B, kC + c) · x(B, kC + c, H, W),
+    /// k &lt; K = groups. x is the concatenation of the K candidate outputs, s the sigmoid attention weights (B, K·C).
+    /// </summary>
+    void AttentionCombine(Tensor y, Tensor x, Tensor s, int groups);
+
+    /// <summary>
+    /// Backward of <see cref="AttentionCombine"/>: dx(B,K·C,H,W) ← s(B,kC+c)·dy(B,c,H,W);
+    /// ds(B,K·C) ← Σ_hw x(B,kC+c)·dy(B,c). Either output may be null.
+    /// </summary>
+    void AttentionCombineBackward(Tensor? dx, Tensor? ds, Tensor dy, Tensor x, Tensor s, int groups);
+
+    /// <summary>
+    /// Importance (AGNAS Eq. 6), accumulates: importance(K) float64 += Σ_b Σ_{c &lt; C} s(B, kC + c)
+    /// for each candidate k &lt; K = groups. Stays on the device: no host read per edge.
+    /// </summary>
+    void AccumulateImportance(Tensor importance, Tensor s, int groups);
+
     // ---- optimisers ---------------------------------------------------------------------------
 
     /// <summary>

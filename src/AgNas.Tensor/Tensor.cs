@@ -84,17 +84,27 @@ public sealed unsafe class Tensor : IDisposable
     public static Tensor FromArray(ReadOnlySpan<float> data, Shape shape, IBackend backend)
     {
         CheckLength(data.Length, shape);
-        var t = Empty(shape, backend);
-        backend.CopyFromHost(t, MemoryMarshal.AsBytes(data));
-        return t;
+        return Upload(Empty(shape, backend), MemoryMarshal.AsBytes(data));
     }
 
     public static Tensor FromArray(ReadOnlySpan<int> data, Shape shape, IBackend backend)
     {
         CheckLength(data.Length, shape);
-        var t = Empty(shape, backend, DType.Int32);
-        backend.CopyFromHost(t, MemoryMarshal.AsBytes(data));
-        return t;
+        return Upload(Empty(shape, backend, DType.Int32), MemoryMarshal.AsBytes(data));
+    }
+
+    private static Tensor Upload(Tensor t, ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            t.Backend.CopyFromHost(t, bytes);
+            return t;
+        }
+        catch
+        {
+            t.Dispose();
+            throw;
+        }
     }
 
     private static void CheckLength(int length, Shape shape)
@@ -116,6 +126,14 @@ public sealed unsafe class Tensor : IDisposable
     {
         RequireDType(DType.Int32, nameof(ToInt32Array));
         var a = new int[Size];
+        Backend.CopyToHost(MemoryMarshal.AsBytes(a.AsSpan()), this);
+        return a;
+    }
+
+    public double[] ToDoubleArray()
+    {
+        RequireDType(DType.Float64, nameof(ToDoubleArray));
+        var a = new double[Size];
         Backend.CopyToHost(MemoryMarshal.AsBytes(a.AsSpan()), this);
         return a;
     }

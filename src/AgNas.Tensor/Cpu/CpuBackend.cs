@@ -73,9 +73,9 @@ public sealed unsafe partial class CpuBackend : IBackend
             src.CopyTo(new Span<byte>((void*)dst.Handle, checked((int)bytes)));
             return;
         }
-        int sampleBytes = checked((int)(dst.Shape.SampleSize * 4));
+        int sampleBytes = checked((int)(dst.Shape.SampleSize * dst.DType.ByteSize()));
         for (int n = 0; n < dst.Shape[0]; n++)
-            src.Slice(n * sampleBytes, sampleBytes).CopyTo(new Span<byte>((byte*)dst.Handle + n * dst.BatchStride * 4, sampleBytes));
+            src.Slice(n * sampleBytes, sampleBytes).CopyTo(new Span<byte>((byte*)dst.Handle + n * dst.BatchStride * dst.DType.ByteSize(), sampleBytes));
     }
 
     public void CopyToHost(Span<byte> dst, Tensor src)
@@ -89,9 +89,9 @@ public sealed unsafe partial class CpuBackend : IBackend
             new ReadOnlySpan<byte>((void*)src.Handle, checked((int)bytes)).CopyTo(dst);
             return;
         }
-        int sampleBytes = checked((int)(src.Shape.SampleSize * 4));
+        int sampleBytes = checked((int)(src.Shape.SampleSize * src.DType.ByteSize()));
         for (int n = 0; n < src.Shape[0]; n++)
-            new ReadOnlySpan<byte>((byte*)src.Handle + n * src.BatchStride * 4, sampleBytes).CopyTo(dst.Slice(n * sampleBytes, sampleBytes));
+            new ReadOnlySpan<byte>((byte*)src.Handle + n * src.BatchStride * src.DType.ByteSize(), sampleBytes).CopyTo(dst.Slice(n * sampleBytes, sampleBytes));
     }
 
     public void Copy(Tensor dst, Tensor src)
@@ -101,20 +101,27 @@ public sealed unsafe partial class CpuBackend : IBackend
         Check.SameShape(nameof(Copy), dst, src, "dst", "src");
         if (dst.DType != src.DType)
             throw new ArgumentException($"Copy: dst has dtype {dst.DType} but src has {src.DType}; expected equal dtypes.");
+        int elem = src.DType.ByteSize();
         if (dst.IsContiguous && src.IsContiguous)
         {
-            long bytes = src.Size * 4;
+            long bytes = src.Size * elem;
             Buffer.MemoryCopy((void*)src.Handle, (void*)dst.Handle, bytes, bytes);
             return;
         }
-        long sampleBytes = src.Shape.SampleSize * 4;
+        long sampleBytes = src.Shape.SampleSize * elem;
         for (int n = 0; n < src.Shape[0]; n++)
-            Buffer.MemoryCopy((byte*)src.Handle + n * src.BatchStride * 4, (byte*)dst.Handle + n * dst.BatchStride * 4, sampleBytes, sampleBytes);
+            Buffer.MemoryCopy((byte*)src.Handle + n * src.BatchStride * elem, (byte*)dst.Handle + n * dst.BatchStride * elem, sampleBytes, sampleBytes);
     }
 
     public void Fill(Tensor dst, float value)
     {
         Check.Backend(nameof(Fill), this, dst, "dst");
+        if (dst.DType == DType.Float64)
+        {
+            Check.Contiguous(nameof(Fill), dst, "dst");
+            new Span<double>((void*)dst.Handle, checked((int)dst.Size)).Fill(value);
+            return;
+        }
         if (dst.DType == DType.Int32)
         {
             int iv = (int)value;

@@ -58,9 +58,9 @@ public sealed class TensorScope : IDisposable
     public void Dispose()
     {
         if (_disposed) return;
-        _disposed = true;
         if (!ReferenceEquals(_current, this))
             throw new InvalidOperationException("TensorScope disposed out of order: an inner scope is still open.");
+        _disposed = true;
         _current = _parent;
         foreach (var t in _owned.ToArray())
         {
