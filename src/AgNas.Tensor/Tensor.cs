@@ -167,7 +167,7 @@ public sealed unsafe class Tensor : IDisposable
         if (shape.Size != Size)
             throw new ArgumentException($"Reshape: shape {Shape} ({Size} elements) cannot become {shape} ({shape.Size} elements).");
         if (!IsContiguous)
-            throw new ArgumentException($"Reshape: tensor of shape {Shape} is a strided channel view; copy it with Contiguous() first.");
+            throw new ArgumentException($"Reshape: tensor of shape {Shape} is a strided channel view; copy it with Clone() first.");
         ObjectDisposedException.ThrowIf(_disposed, this);
         _storage.AddRef();
         return new Tensor(_storage, shape, DType, Offset, shape.SampleSize);

@@ -27,9 +27,8 @@ public class ArgumentErrorTests
         Throws(() => Conv2d(V(2, 3, 5, 5), V(4, 3, 3, 3), V(3), new Conv2dParams(Stride: 1)), "Conv2d", "bias", "(3)", "expected (4)");
         Throws(() => Conv2d(V(2, 3, 2, 2), V(4, 3, 5, 5), null, new Conv2dParams(Stride: 1)), "Conv2d", "empty output");
         Throws(() => Conv2d(V(3, 5, 5), V(4, 3, 3, 3), null, new Conv2dParams(Stride: 1)), "Conv2d", "(3, 5, 5)", "rank 4");
-        // `new Conv2dParams()` is the all-zero struct (the primary constructor's defaults do not
-        // apply to a parameterless `new` of a record struct): it must be rejected, not run with stride 0.
-        Throws(() => Conv2d(V(2, 3, 5, 5), V(4, 3, 3, 3), null, new Conv2dParams()), "Conv2d", "Stride = 0", "stride >= 1");
+        // `default(Conv2dParams)` is the all-zero struct: it must be rejected, not run with stride 0.
+        Throws(() => Conv2d(V(2, 3, 5, 5), V(4, 3, 3, 3), null, default), "Conv2d", "Stride = 0", "stride >= 1");
     }
 
     [Fact]
