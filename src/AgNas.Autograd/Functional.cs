@@ -59,6 +59,13 @@ public static class Functional
     /// <summary>x (B, C, H, W) · s (B, C) broadcast over H, W.</summary>
     public static Var ChannelMul(Var x, Var s) => ChannelMulFunction.Apply(x, s);
 
+    /// <summary>
+    /// The attention module's combine step, fused: Σ_k s(B, kC + c) · z(B, kC + c, H, W) for the K
+    /// candidate outputs concatenated in z (B, K·C, H, W) and weights s (B, K·C) → (B, C, H, W).
+    /// Equal to GroupSum(ChannelMul(z, s), K).
+    /// </summary>
+    public static Var AttentionCombine(Var z, Var s, int groups) => AttentionCombineFunction.Apply(z, s, groups);
+
     /// <summary>Sum of K channel groups: x (B, K·C, H, W) → (B, C, H, W).</summary>
     public static Var GroupSum(Var x, int groups) => GroupSumFunction.Apply(x, groups);
 

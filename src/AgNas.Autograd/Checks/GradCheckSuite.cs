@@ -219,6 +219,11 @@ public static class GradCheckSuite
             In("cand0", S(2, 3, 3, 3), U(-1, 1)), In("cand1", S(2, 3, 3, 3), U(-1, 1)),
             In("fc1", S(3, 6), U(-1, 1)), In("fc2", S(6, 3), U(-1, 1)));
 
+        Add("attention_combine", "K=3-C=2", Exact, v => AttentionCombine(v[0], v[1], 3),
+            In("z", S(2, 6, 3, 4), U(-1, 1)), In("s", S(2, 6), U(0, 1)));
+        Add("attention_combine", "K=5-C=3-batch1", Exact, v => AttentionCombine(v[0], v[1], 5),
+            In("z", S(1, 15, 2, 3), U(-1, 1)), In("s", S(1, 15), U(0, 1)));
+
         var duplicate = cases.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new InvalidOperationException($"GradCheckSuite: case name '{duplicate.Key}' is used twice.");
         return cases;
