@@ -88,6 +88,9 @@ public abstract class Module : IDisposable
     /// </summary>
     protected virtual void OnStateLoaded() { }
 
+    /// <summary>Releases what a subclass holds besides its parameters and buffers (called once by <see cref="Dispose"/>).</summary>
+    protected virtual void OnDisposed() { }
+
     private void Claim(string name, string kind)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -337,6 +340,7 @@ public abstract class Module : IDisposable
                 p.Data.Dispose();
             }
             foreach (var slot in m._buffers) slot.Value.Dispose();
+            m.OnDisposed();
         }
         GC.SuppressFinalize(this);
     }
