@@ -2,8 +2,7 @@ using System.Text.Json;
 using AgNas.Tensors.Cpu;
 using CommandLine;
 
-// Main() swaps Console.Out; keep the tests of this assembly off each other's consoles.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Main() swaps Console.Out; tests/SerialTests.cs keeps the tests of this assembly off each other's consoles.
 
 namespace AgNas.Cli.Tests;
 
