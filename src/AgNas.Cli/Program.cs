@@ -41,8 +41,8 @@ public static class Program
     internal static readonly IReadOnlyList<VerbRegistration> Verbs =
     [
         VerbRegistration.Of<DevicesOptions>(DevicesRunner.Run),
-        // VerbRegistration.Of<GradcheckOptions>(GradcheckRunner.Run),
-        // VerbRegistration.Of<BenchOptions>(BenchRunner.Run),
+        VerbRegistration.Of<GradcheckOptions>(GradcheckRunner.Run),
+        VerbRegistration.Of<BenchOptions>(BenchRunner.Run),
     ];
 
     public static int Main(string[] args) => Run(args, CliContext.FromConsole());

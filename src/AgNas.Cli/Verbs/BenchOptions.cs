@@ -1,0 +1,37 @@
+using CommandLine;
+
+namespace AgNas.Cli.Verbs;
+
+/// <summary>Options of <c>agnas bench</c>.</summary>
+[Verb("bench", HelpText = "Time training steps (forward, backward, gradient clipping, SGD) on random data and print median ms/step, images/s and peak memory.")]
+public sealed class BenchOptions
+{
+    public const string DefaultModel = "cnn";
+    public const int DefaultBatch = 64;
+    public const string DefaultInput = "3x32x32";
+    public const int DefaultSteps = 10;
+    public const int DefaultWarmup = 2;
+    public const string DefaultDevice = "cpu";
+    public const int DefaultSeed = 0;
+
+    [Option("model", Default = DefaultModel, HelpText = "What to time: cnn (three conv-BN-ReLU blocks, GAP, linear).")]
+    public string Model { get; set; } = DefaultModel;
+
+    [Option("batch", Default = DefaultBatch, HelpText = "Images per step (>= 2).")]
+    public int Batch { get; set; } = DefaultBatch;
+
+    [Option("input", Default = DefaultInput, HelpText = "Image shape CxHxW, e.g. 3x32x32 or 1x28x28.")]
+    public string Input { get; set; } = DefaultInput;
+
+    [Option("steps", Default = DefaultSteps, HelpText = "Timed steps (the median is reported).")]
+    public int Steps { get; set; } = DefaultSteps;
+
+    [Option("warmup", Default = DefaultWarmup, HelpText = "Untimed steps first (JIT, allocator cache).")]
+    public int Warmup { get; set; } = DefaultWarmup;
+
+    [Option("device", Default = DefaultDevice, HelpText = "Backend: cpu or cuda[:N].")]
+    public string Device { get; set; } = DefaultDevice;
+
+    [Option("seed", Default = DefaultSeed, HelpText = "Seed of the initial weights.")]
+    public int Seed { get; set; } = DefaultSeed;
+}

@@ -1,0 +1,56 @@
+using AgNas.Autograd.Init;
+using AgNas.Autograd.Modules;
+using AgNas.Search.Profiling;
+using AgNas.Tensors;
+using Spectre.Console;
+
+namespace AgNas.Cli.Verbs;
+
+/// <summary><c>agnas bench</c>: <see cref="StepBenchmark"/> on the chosen model, printed as a table.</summary>
+public static class BenchRunner
+{
+    private const int Classes = 10;
+
+    public static int Run(BenchOptions options, CliContext context)
+    {
+        var input = ParseInput(options.Input);
+        if (options.Batch < 2) throw new UsageException($"--batch {options.Batch}: a training step needs at least 2 images (batch norm).");
+        if (options.Steps < 1) throw new UsageException($"--steps {options.Steps}: expected at least 1.");
+        if (options.Warmup < 0) throw new UsageException($"--warmup {options.Warmup}: expected 0 or more.");
+        var backend = Backends.Get(options.Device);
+        using Module model = options.Model.ToLowerInvariant() switch
+        {
+            "cnn" => new SmallCnn(input[0], Classes, new Generator((ulong)options.Seed), backend),
+            _ => throw new UsageException($"--model '{options.Model}' is not known; expected: cnn."),
+        };
+
+        context.Error.MarkupLine($"[grey]timing {options.Steps} steps of {Markup.Escape(options.Model)} ({model.ParameterCount():N0} parameters) at batch {options.Batch}, input {input} on {Markup.Escape(backend.Description)}...[/]");
+        var t = StepBenchmark.Run(model, input, Classes, options.Batch, options.Steps, options.Warmup, backend);
+
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"agnas bench --model {options.Model} --batch {options.Batch} --input {options.Input}")
+            .AddColumn("Device").AddColumn(new TableColumn("ms/step (median)").RightAligned())
+            .AddColumn(new TableColumn("min–max ms").RightAligned()).AddColumn(new TableColumn("images/s").RightAligned())
+            .AddColumn(new TableColumn("peak memory").RightAligned());
+        table.AddRow(backend.Device.ToString(), t.MedianMs.ToString("0.0"), $"{t.MinMs:0.0}–{t.MaxMs:0.0}",
+            t.ImagesPerSecond.ToString("0.0"), FormatBytes(t.PeakBytes));
+        context.Out.Write(table);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>"3x32x32" → (3, 32, 32).</summary>
+    internal static Shape ParseInput(string text)
+    {
+        var parts = text.Split('x', 'X');
+        if (parts.Length != 3 || !parts.All(p => int.TryParse(p, out var v) && v > 0))
+            throw new UsageException($"--input '{text}': expected CxHxW with positive integers, e.g. 3x32x32 or 1x28x28.");
+        return new Shape(parts.Select(int.Parse).ToArray());
+    }
+
+    internal static string FormatBytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.00} GiB",
+        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0} MiB",
+        _ => $"{bytes / 1024.0:0.0} KiB",
+    };
+}
