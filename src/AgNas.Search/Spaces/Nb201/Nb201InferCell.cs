@@ -21,6 +21,8 @@ public sealed class Nb201InferCell : Module
     /// <param name="backend">Where the tensors live.</param>
     public Nb201InferCell(Nb201Arch arch, int channels, Generator generator, IBackend backend)
     {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(backend);
         Arch = arch;
         Channels = channels;
         Layers = RegisterModule("layers", new ModuleList<Module>(

@@ -22,6 +22,8 @@ public sealed class Nb201MixedEdge : Module
     /// <param name="backend">Where the tensors live.</param>
     public Nb201MixedEdge(int channels, int reduction, bool trackRunningStats, Generator generator, IBackend backend)
     {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(backend);
         // Search cells: BN affine off, hence (NB201's rule) conv bias on; stride 1.
         Ops = RegisterModule("ops", new ModuleList<Module>(
             Nb201Ops.All.Select(op => Nb201OpRegistry.Create(op, channels, stride: 1, affine: false, trackRunningStats, generator, backend))));

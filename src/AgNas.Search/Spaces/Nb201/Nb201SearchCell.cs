@@ -21,6 +21,8 @@ public sealed class Nb201SearchCell : Module
     /// <param name="backend">Where the tensors live.</param>
     public Nb201SearchCell(int channels, int reduction, bool trackRunningStats, Generator generator, IBackend backend)
     {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(backend);
         Channels = channels;
         Edges = RegisterModule("edges", new ModuleList<Nb201MixedEdge>(
             Nb201Topology.Edges.Select(_ => new Nb201MixedEdge(channels, reduction, trackRunningStats, generator, backend))));
