@@ -8,7 +8,10 @@ namespace AgNas.Search.Spaces.Nb201;
 /// <param name="From">The node the edge reads (0..To-1).</param>
 public readonly record struct Nb201Edge(int Index, int To, int From)
 {
-    public override string ToString() => $"{Index}:{To}<-{From}";
+    /// <summary>AutoDL's edge key "i&lt;-j", e.g. "1&lt;-0": the edge's label in reports (e.g. <see cref="EdgeImportance.Edge"/>).</summary>
+    public string Label => $"{To}<-{From}";
+
+    public override string ToString() => $"{Index}:{Label}";
 }
 
 /// <summary>

@@ -1,0 +1,61 @@
+using AgNas.Autograd;
+using AgNas.Autograd.Init;
+using AgNas.Autograd.Modules;
+using AgNas.Search.Ops;
+using AgNas.Tensors;
+
+namespace AgNas.Search.Spaces.Nb201;
+
+/// <summary>
+/// A NAS-Bench-201 search cell of width C: node 0 is the input; node i = Σ_{j&lt;i} edge(i←j)(node j),
+/// each edge an <see cref="Nb201MixedEdge"/>; the output is the last node. The edges (child
+/// <c>edges</c>, one per <see cref="Nb201Topology.Edges"/> entry, in that order) and the node sums are
+/// both taken from <see cref="Nb201Topology"/>; nothing here computes an edge index.
+/// </summary>
+public sealed class Nb201SearchCell : Module
+{
+    /// <param name="channels">C (input = output channels).</param>
+    /// <param name="reduction">The attention modules' r.</param>
+    /// <param name="trackRunningStats">Whether the candidates' BNs keep running statistics.</param>
+    /// <param name="generator">Source of the initial weights, drawn edge by edge.</param>
+    /// <param name="backend">Where the tensors live.</param>
+    public Nb201SearchCell(int channels, int reduction, bool trackRunningStats, Generator generator, IBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(backend);
+        Channels = channels;
+        Edges = RegisterModule("edges", new ModuleList<Nb201MixedEdge>(
+            Nb201Topology.Edges.Select(_ => new Nb201MixedEdge(channels, reduction, trackRunningStats, generator, backend))));
+    }
+
+    public int Channels { get; }
+
+    /// <summary>The mixed edges, index = <see cref="Nb201Edge.Index"/>.</summary>
+    public ModuleList<Nb201MixedEdge> Edges { get; }
+
+    /// <summary>The mixed edge on <paramref name="edge"/>.</summary>
+    public Nb201MixedEdge Edge(Nb201Edge edge) => Edges[edge.Index];
+
+    /// <summary>x (B, C, H, W) → node 3 (B, C, H, W).</summary>
+    /// <exception cref="ArgumentException">x does not have C channels.</exception>
+    public override Var Forward(Var x)
+    {
+        if (x.Shape.Rank != 4 || x.Shape[1] != Channels)
+            throw new ArgumentException($"Nb201SearchCell(C={Channels}): input has shape {x.Shape}; expected (B, {Channels}, H, W).");
+        var nodes = new Var[Nb201Topology.NodeCount];
+        nodes[Nb201Topology.InputNode] = x;
+        foreach (int node in Nb201Topology.ComputedNodes)
+        {
+            Var? sum = null;
+            foreach (var e in Nb201Topology.InputsOf(node))
+            {
+                var y = Edge(e).Forward(nodes[e.From]);
+                sum = sum is null ? y : Functional.Add(sum, y);
+            }
+            nodes[node] = sum!; // every computed node has at least one input edge
+        }
+        return nodes[Nb201Topology.OutputNode];
+    }
+
+    protected override string ExtraRepr => $"C={Channels}";
+}
