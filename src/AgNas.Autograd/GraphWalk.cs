@@ -26,12 +26,26 @@ internal static class GraphWalk
 
         var order = TopologicalOrder(root);
         var pending = new Dictionary<Var, Tensor>(ReferenceEqualityComparer.Instance) { [root] = seed };
+        // How many pending entries hold each gradient tensor (a backward may hand the same dy to
+        // several inputs). A gradient nobody holds any more is released at once, so the backward
+        // pass keeps only its frontier of gradients alive instead of every one until the step ends.
+        var holders = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance) { [seed] = 1 };
+        void Hold(Tensor t) => holders[t] = holders.GetValueOrDefault(t) + 1;
+        void Drop(Tensor t)
+        {
+            int n = holders[t] - 1;
+            if (n > 0) { holders[t] = n; return; }
+            holders.Remove(t);
+            if (!ReferenceEquals(t, seed)) t.Dispose();
+        }
+
         foreach (var v in order)
         {
             if (!pending.Remove(v, out var g)) continue;
             if (v.Creator is null)
             {
                 v.AccumulateGrad(g);
+                Drop(g);
                 continue;
             }
             var grads = v.Creator.Backward(g);
@@ -51,12 +65,22 @@ internal static class GraphWalk
                     var sum = Tensor.Empty(input.Shape, input.Backend);
                     input.Backend.Add(sum, sofar, gi);
                     pending[input] = sum;
+                    Hold(sum);
+                    Drop(sofar);
+                    if (!holders.ContainsKey(gi) && !ReferenceEquals(gi, g)) gi.Dispose();
                 }
                 else
                 {
                     pending[input] = gi;
+                    Hold(gi);
                 }
             }
+            // Returned gradients that nobody took (inputs needing none) were never held.
+            foreach (var gi in grads)
+            {
+                if (gi is not null && !holders.ContainsKey(gi) && !ReferenceEquals(gi, g)) gi.Dispose();
+            }
+            Drop(g);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace AgNas.Tensors.Cpu;
@@ -50,11 +51,7 @@ public sealed unsafe partial class CpuBackend
     public void ReluBackward(Tensor dx, Tensor dy, Tensor x)
     {
         Binary(nameof(ReluBackward), dx, dy, x, "dy", "x");
-        ForEachBlock([dx, dy, x], s =>
-        {
-            var g = s(dy); var v = s(x); var o = s(dx);
-            for (int i = 0; i < o.Length; i++) o[i] = v[i] > 0f ? g[i] : 0f;
-        });
+        ForEachBlock([dx, dy, x], s => MaskedCopy(s(dx), s(dy), s(x), 0f, float.PositiveInfinity));
     }
 
     public void Relu6(Tensor y, Tensor x)
@@ -66,11 +63,36 @@ public sealed unsafe partial class CpuBackend
     public void Relu6Backward(Tensor dx, Tensor dy, Tensor x)
     {
         Binary(nameof(Relu6Backward), dx, dy, x, "dy", "x");
-        ForEachBlock([dx, dy, x], s =>
+        ForEachBlock([dx, dy, x], s => MaskedCopy(s(dx), s(dy), s(x), 0f, 6f));
+    }
+
+    /// <summary>
+    /// o ← g where lo &lt; v &lt; hi, else 0, vectorised and split across cores: the backward of ReLU
+    /// and ReLU6 runs once per activation of every step, so a branch per element is too slow.
+    /// </summary>
+    private static void MaskedCopy(Span<float> o, ReadOnlySpan<float> g, ReadOnlySpan<float> v, float lo, float hi)
+    {
+        const int Chunk = 1 << 16;
+        int chunks = (o.Length + Chunk - 1) / Chunk;
+        fixed (float* po = o, pg = g, pv = v)
         {
-            var g = s(dy); var v = s(x); var o = s(dx);
-            for (int i = 0; i < o.Length; i++) o[i] = v[i] > 0f && v[i] < 6f ? g[i] : 0f;
-        });
+            float* po2 = po, pg2 = pg, pv2 = pv;
+            int length = o.Length;
+            Parallel.For(0, chunks, k =>
+            {
+                int start = k * Chunk, end = Math.Min(length, start + Chunk);
+                var vlo = new Vector<float>(lo);
+                var vhi = new Vector<float>(hi);
+                int i = start;
+                for (; i + Vector<float>.Count <= end; i += Vector<float>.Count)
+                {
+                    var xv = Vector.Load(pv2 + i);
+                    var keep = Vector.GreaterThan(xv, vlo) & Vector.LessThan(xv, vhi);
+                    Vector.ConditionalSelect(keep, Vector.Load(pg2 + i), Vector<float>.Zero).Store(po2 + i);
+                }
+                for (; i < end; i++) po2[i] = pv2[i] > lo && pv2[i] < hi ? pg2[i] : 0f;
+            });
+        }
     }
 
     public void Sigmoid(Tensor y, Tensor x)

@@ -93,18 +93,19 @@ public class Nb201SupernetTests
     }
 
     /// <summary>
-    /// A training step gives every parameter a gradient. With one cell per stage every gradient is also
-    /// non-zero (attention FCs included). With the benchmark's five cells per stage the activations grow
-    /// about 4× per cell at initialisation (each node sums skip and pool paths weighted by σ ≈ 0.5, and
-    /// nothing renormalises a cell's input), so the later attention modules' sigmoids saturate and their
-    /// FC gradients underflow to exactly zero; there only presence and finiteness are checked.
+    /// A training step gives every parameter a finite, non-zero gradient, attention FCs of the last
+    /// stage included. Without the cell-input normalisation the activations grow about 4× per cell at
+    /// initialisation (each node sums skip and pool paths weighted by σ ≈ 0.5), the last stage's
+    /// sigmoids saturate and their FC gradients underflow to exactly zero: the second case pins that
+    /// this is what the normalisation prevents.
     /// </summary>
     [Theory]
-    [InlineData(1, true)]
-    [InlineData(5, false)]
-    public void TrainingStepReachesEveryParameter(int cellsPerStage, bool expectNonZero)
+    [InlineData(1, true, true)]
+    [InlineData(5, true, true)]
+    [InlineData(5, false, false)]
+    public void TrainingStepReachesEveryParameter(int cellsPerStage, bool cellInputNorm, bool expectNonZero)
     {
-        using var net = new Nb201Supernet(new Nb201SupernetConfig { InputChannels = 1, CellsPerStage = cellsPerStage });
+        using var net = new Nb201Supernet(new Nb201SupernetConfig { InputChannels = 1, CellsPerStage = cellsPerStage, CellInputNorm = cellInputNorm });
         using (TensorScope.Begin())
         {
             var logits = net.Forward(SupernetTestUtil.Images(new Shape(2, 1, 28, 28), Cpu));
@@ -126,6 +127,8 @@ public class Nb201SupernetTests
             if (expectNonZero && !biasBeforeBatchNorm.Contains(p))
                 Assert.True(Cpu.SumOfSquares(p.Grad!) > 0, $"{name} has an all-zero gradient");
         }
+        var lastAttention = net.AttentionModules[^1].Fc1.Weight.Grad!;
+        Assert.Equal(expectNonZero, Cpu.SumOfSquares(lastAttention) > 0);
         net.ZeroGrad();
     }
 

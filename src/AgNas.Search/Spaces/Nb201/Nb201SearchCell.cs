@@ -17,18 +17,24 @@ public sealed class Nb201SearchCell : Module
     /// <param name="channels">C (input = output channels).</param>
     /// <param name="reduction">The attention modules' r.</param>
     /// <param name="trackRunningStats">Whether the candidates' BNs keep running statistics.</param>
+    /// <param name="inputNorm">Whether to normalise the input with a non-affine BatchNorm2d first (see <see cref="Nb201SupernetConfig.CellInputNorm"/>).</param>
     /// <param name="generator">Source of the initial weights, drawn edge by edge.</param>
     /// <param name="backend">Where the tensors live.</param>
-    public Nb201SearchCell(int channels, int reduction, bool trackRunningStats, Generator generator, IBackend backend)
+    public Nb201SearchCell(int channels, int reduction, bool trackRunningStats, bool inputNorm, Generator generator, IBackend backend)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(backend);
         Channels = channels;
+        if (inputNorm)
+            InputNorm = RegisterModule("input_bn", new BatchNorm2d(channels, affine: false, trackRunningStats: trackRunningStats, backend: backend));
         Edges = RegisterModule("edges", new ModuleList<Nb201MixedEdge>(
             Nb201Topology.Edges.Select(_ => new Nb201MixedEdge(channels, reduction, trackRunningStats, generator, backend))));
     }
 
     public int Channels { get; }
+
+    /// <summary>The non-affine BN applied to the input first, or null.</summary>
+    public BatchNorm2d? InputNorm { get; }
 
     /// <summary>The mixed edges, index = <see cref="Nb201Edge.Index"/>.</summary>
     public ModuleList<Nb201MixedEdge> Edges { get; }
@@ -43,7 +49,7 @@ public sealed class Nb201SearchCell : Module
         if (x.Shape.Rank != 4 || x.Shape[1] != Channels)
             throw new ArgumentException($"Nb201SearchCell(C={Channels}): input has shape {x.Shape}; expected (B, {Channels}, H, W).");
         var nodes = new Var[Nb201Topology.NodeCount];
-        nodes[Nb201Topology.InputNode] = x;
+        nodes[Nb201Topology.InputNode] = InputNorm is null ? x : InputNorm.Forward(x);
         foreach (int node in Nb201Topology.ComputedNodes)
         {
             Var? sum = null;

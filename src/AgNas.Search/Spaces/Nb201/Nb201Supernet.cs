@@ -14,12 +14,14 @@ namespace AgNas.Search.Spaces.Nb201;
 /// (so, as NB201 does, the convs have a bias); the stem, residual blocks and last BN are affine.
 /// </summary>
 /// <remarks>
-/// Scale at initialisation: the attention weights are sigmoids (≈ 0.5, not normalised across
-/// candidates) and nothing renormalises a cell's input, so each edge passes about its input through
-/// its skip and pool candidates and node 3 sums about four times the cell input. Measured on
-/// 3×32×32 inputs of unit scale: the cell outputs' RMS grows ≈ 3.5–4.5× per cell (≈ 200 after stage 1,
-/// ≈ 1e5 after stage 2, ≈ 1e8 at the end), and the attention sigmoids saturate (y within 1e-4 of 0 or 1):
-/// none in stage 1, 1–99 % of channels in stage 2, all in stage 3, where the FC gradients are then zero.
+/// Scale: the attention weights are sigmoids (≈ 0.5 at the start, not normalised across candidates),
+/// so each edge passes about its input through its skip and pool candidates and node 3 sums about
+/// four times the cell input. Without a renormalisation the cell outputs' RMS grows ≈ 4× per cell
+/// (≈ 1e8 after 15 cells on unit-scale inputs) and the attention sigmoids of the last stage saturate
+/// (all within 1e-4 of 0 or 1), so their FC gradients are exactly zero and those 5 cells vote at
+/// random. <see cref="Nb201SupernetConfig.CellInputNorm"/> (on by default) therefore starts every
+/// search cell with a non-affine BatchNorm2d of its input, as the DARTS cells' preprocessing does;
+/// the candidate set, the edges and the derived architecture are unchanged by it.
 /// </remarks>
 public sealed class Nb201Supernet : Nb201Backbone, ISearchSupernet
 {
@@ -34,7 +36,7 @@ public sealed class Nb201Supernet : Nb201Backbone, ISearchSupernet
 
     private Nb201Supernet(Nb201SupernetConfig config, Generator generator, IBackend backend)
         : base(config.InputChannels, config.Classes, config.Channels, config.CellsPerStage,
-            width => new Nb201SearchCell(width, config.Reduction, config.TrackRunningStats, generator, backend),
+            width => new Nb201SearchCell(width, config.Reduction, config.TrackRunningStats, config.CellInputNorm, generator, backend),
             generator, backend)
     {
         Config = config;

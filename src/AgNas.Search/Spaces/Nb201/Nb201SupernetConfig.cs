@@ -24,6 +24,13 @@ public sealed record Nb201SupernetConfig
     /// <summary>Whether the search cells' BNs keep running statistics (AutoDL's track_running_stats flag).</summary>
     public bool TrackRunningStats { get; init; } = true;
 
+    /// <summary>
+    /// Whether each search cell normalises its input with a non-affine BatchNorm2d before the edges
+    /// (an AgNas addition, default on; see <see cref="Nb201Supernet"/> for why: without it the
+    /// activations grow ≈ 4× per cell and the last stage's attention saturates).
+    /// </summary>
+    public bool CellInputNorm { get; init; } = true;
+
     /// <summary>Seed of the initial weights.</summary>
     public ulong Seed { get; init; }
 
