@@ -51,7 +51,17 @@ public class GradcheckAndBenchTests
         Assert.Matches(@"\d+\.\d+ (KiB|MiB|GiB)", output);
     }
 
+    [Fact]
+    public void BenchTimesTheNb201Supernet()
+    {
+        var (code, output, error) = Run("bench", "--space", "nb201", "--batch", "2", "--input", "1x12x12", "--steps", "1", "--warmup", "0");
+        Assert.True(code == ExitCodes.Ok, error + output);
+        Assert.Contains("--space nb201", output);
+        Assert.Contains("nb201 supernet", error);
+    }
+
     [Theory]
+    [InlineData("--space", "darts-v9")]
     [InlineData("--input", "3x32")]
     [InlineData("--input", "0x32x32")]
     [InlineData("--batch", "1")]

@@ -7,6 +7,7 @@ namespace AgNas.Cli.Verbs;
 public sealed class BenchOptions
 {
     public const string DefaultModel = "cnn";
+    public const string DefaultSpace = "";
     public const int DefaultBatch = 64;
     public const string DefaultInput = "3x32x32";
     public const int DefaultSteps = 10;
@@ -16,6 +17,9 @@ public sealed class BenchOptions
 
     [Option("model", Default = DefaultModel, HelpText = "What to time: cnn (three conv-BN-ReLU blocks, GAP, linear).")]
     public string Model { get; set; } = DefaultModel;
+
+    [Option("space", Default = DefaultSpace, HelpText = "Time a search space's supernet instead of --model: nb201.")]
+    public string Space { get; set; } = DefaultSpace;
 
     [Option("batch", Default = DefaultBatch, HelpText = "Images per step (>= 2).")]
     public int Batch { get; set; } = DefaultBatch;

@@ -1,6 +1,7 @@
 using AgNas.Autograd.Init;
 using AgNas.Autograd.Modules;
 using AgNas.Search.Profiling;
+using AgNas.Search.Spaces.Nb201;
 using AgNas.Tensors;
 using Spectre.Console;
 
@@ -18,17 +19,23 @@ public static class BenchRunner
         if (options.Steps < 1) throw new UsageException($"--steps {options.Steps}: expected at least 1.");
         if (options.Warmup < 0) throw new UsageException($"--warmup {options.Warmup}: expected 0 or more.");
         var backend = Backends.Get(options.Device);
-        using Module model = options.Model.ToLowerInvariant() switch
+        using Module model = options.Space.ToLowerInvariant() switch
         {
-            "cnn" => new SmallCnn(input[0], Classes, new Generator((ulong)options.Seed), backend),
-            _ => throw new UsageException($"--model '{options.Model}' is not known; expected: cnn."),
+            "" => options.Model.ToLowerInvariant() switch
+            {
+                "cnn" => new SmallCnn(input[0], Classes, new Generator((ulong)options.Seed), backend),
+                _ => throw new UsageException($"--model '{options.Model}' is not known; expected: cnn."),
+            },
+            "nb201" => new Nb201Supernet(new Nb201SupernetConfig { InputChannels = input[0], Classes = Classes, Seed = (ulong)options.Seed }, backend),
+            _ => throw new UsageException($"--space '{options.Space}' is not known; expected: nb201."),
         };
+        string what = options.Space == "" ? options.Model : options.Space + " supernet";
 
-        context.Error.MarkupLine($"[grey]timing {options.Steps} steps of {Markup.Escape(options.Model)} ({model.ParameterCount():N0} parameters) at batch {options.Batch}, input {input} on {Markup.Escape(backend.Description)}...[/]");
+        context.Error.MarkupLine($"[grey]timing {options.Steps} steps of {Markup.Escape(what)} ({model.ParameterCount():N0} parameters) at batch {options.Batch}, input {input} on {Markup.Escape(backend.Description)}...[/]");
         var t = StepBenchmark.Run(model, input, Classes, options.Batch, options.Steps, options.Warmup, backend);
 
         var table = new Table().Border(TableBorder.Rounded)
-            .Title($"agnas bench --model {options.Model} --batch {options.Batch} --input {options.Input}")
+            .Title($"agnas bench {(options.Space == "" ? "--model " + options.Model : "--space " + options.Space)} --batch {options.Batch} --input {options.Input}")
             .AddColumn("Device").AddColumn(new TableColumn("ms/step (median)").RightAligned())
             .AddColumn(new TableColumn("min–max ms").RightAligned()).AddColumn(new TableColumn("images/s").RightAligned())
             .AddColumn(new TableColumn("peak memory").RightAligned());
