@@ -27,9 +27,13 @@ public static class Check
             throw new ArgumentException($"{op}: {name} of shape {t.Shape} has dtype {t.DType}; expected {dtype}.");
     }
 
+    /// <summary>
+    /// The tensor lives in memory the backend can reach: the same allocator (so a wrapper such as
+    /// <see cref="Profiling.ProfilingBackend"/> and the backend it wraps accept each other's tensors).
+    /// </summary>
     public static void Backend(string op, IBackend backend, Tensor t, string name)
     {
-        if (!ReferenceEquals(t.Backend, backend))
+        if (!ReferenceEquals(t.Backend.Allocator, backend.Allocator))
             throw new ArgumentException($"{op}: {name} of shape {t.Shape} is on {t.Device} ({t.Backend.GetType().Name}); expected {backend.Device}.");
     }
 

@@ -14,6 +14,7 @@ public sealed class BenchOptions
     public const int DefaultWarmup = 2;
     public const string DefaultDevice = "cpu";
     public const int DefaultSeed = 0;
+    public const bool DefaultProfile = false;
 
     [Option("model", Default = DefaultModel, HelpText = "What to time: cnn (three conv-BN-ReLU blocks, GAP, linear).")]
     public string Model { get; set; } = DefaultModel;
@@ -35,6 +36,9 @@ public sealed class BenchOptions
 
     [Option("device", Default = DefaultDevice, HelpText = "Backend: cpu or cuda[:N].")]
     public string Device { get; set; } = DefaultDevice;
+
+    [Option("profile", Default = DefaultProfile, HelpText = "Also print the time per backend op (ms per step, calls per step, share).")]
+    public bool Profile { get; set; } = DefaultProfile;
 
     [Option("seed", Default = DefaultSeed, HelpText = "Seed of the initial weights.")]
     public int Seed { get; set; } = DefaultSeed;

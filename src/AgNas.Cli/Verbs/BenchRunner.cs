@@ -3,6 +3,7 @@ using AgNas.Autograd.Modules;
 using AgNas.Search.Profiling;
 using AgNas.Search.Spaces.Nb201;
 using AgNas.Tensors;
+using AgNas.Tensors.Profiling;
 using Spectre.Console;
 
 namespace AgNas.Cli.Verbs;
@@ -18,7 +19,9 @@ public static class BenchRunner
         if (options.Batch < 2) throw new UsageException($"--batch {options.Batch}: a training step needs at least 2 images (batch norm).");
         if (options.Steps < 1) throw new UsageException($"--steps {options.Steps}: expected at least 1.");
         if (options.Warmup < 0) throw new UsageException($"--warmup {options.Warmup}: expected 0 or more.");
-        var backend = Backends.Get(options.Device);
+        var device = Backends.Get(options.Device);
+        var profiler = options.Profile ? new ProfilingBackend(device) : null;
+        IBackend backend = profiler ?? device;
         using Module model = options.Space.ToLowerInvariant() switch
         {
             "" => options.Model.ToLowerInvariant() switch
@@ -32,7 +35,7 @@ public static class BenchRunner
         string what = options.Space == "" ? options.Model : options.Space + " supernet";
 
         context.Error.MarkupLine($"[grey]timing {options.Steps} steps of {Markup.Escape(what)} ({model.ParameterCount():N0} parameters) at batch {options.Batch}, input {input} on {Markup.Escape(backend.Description)}...[/]");
-        var t = StepBenchmark.Run(model, input, Classes, options.Batch, options.Steps, options.Warmup, backend);
+        var t = StepBenchmark.Run(model, input, Classes, options.Batch, options.Steps, options.Warmup, backend, () => profiler?.Reset());
 
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"agnas bench {(options.Space == "" ? "--model " + options.Model : "--space " + options.Space)} --batch {options.Batch} --input {options.Input}")
@@ -42,7 +45,21 @@ public static class BenchRunner
         table.AddRow(backend.Device.ToString(), t.MedianMs.ToString("0.0"), $"{t.MinMs:0.0}–{t.MaxMs:0.0}",
             t.ImagesPerSecond.ToString("0.0"), FormatBytes(t.PeakBytes));
         context.Out.Write(table);
+        if (profiler is not null) context.Out.Write(ProfileTable(profiler.Timings(), options.Steps, t.MedianMs));
         return ExitCodes.Ok;
+    }
+
+    private static Table ProfileTable(IReadOnlyList<OpTiming> timings, int steps, double medianMs)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("Time per backend op (mean over the timed steps)")
+            .AddColumn("Op").AddColumn(new TableColumn("ms/step").RightAligned())
+            .AddColumn(new TableColumn("calls/step").RightAligned()).AddColumn(new TableColumn("share of step").RightAligned());
+        foreach (var op in timings)
+        {
+            double ms = op.Total.TotalMilliseconds / steps;
+            table.AddRow(op.Op, ms.ToString("0.0"), (op.Calls / (double)steps).ToString("0"), (ms / medianMs).ToString("0.0%"));
+        }
+        return table;
     }
 
     /// <summary>"3x32x32" → (3, 32, 32).</summary>

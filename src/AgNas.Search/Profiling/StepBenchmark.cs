@@ -21,8 +21,17 @@ public sealed record StepTimings(int Batch, int Steps, double MedianMs, double M
 /// </summary>
 public static class StepBenchmark
 {
+    /// <param name="model">A classifier: images (B, C, H, W) → logits (B, classes).</param>
+    /// <param name="inputPerSample">(C, H, W) of one image.</param>
+    /// <param name="classes">Number of logits; labels cycle through them.</param>
+    /// <param name="batch">Images per step.</param>
+    /// <param name="steps">Timed steps.</param>
+    /// <param name="warmup">Untimed steps first.</param>
+    /// <param name="backend">Where the images live (the model's backend).</param>
+    /// <param name="afterWarmup">Called once between the warm-up and the timed steps (e.g. to reset a profiler).</param>
     /// <exception cref="ArgumentException">batch, steps or warm-up out of range.</exception>
-    public static StepTimings Run(Module model, Shape inputPerSample, int classes, int batch, int steps, int warmup, IBackend backend)
+    public static StepTimings Run(Module model, Shape inputPerSample, int classes, int batch, int steps, int warmup, IBackend backend,
+        Action? afterWarmup = null)
     {
         if (batch < 2) throw new ArgumentException($"StepBenchmark: batch = {batch}; batch norm in training needs at least 2.");
         if (steps < 1 || warmup < 0) throw new ArgumentException($"StepBenchmark: steps = {steps}, warm-up = {warmup}; expected steps >= 1, warm-up >= 0.");
@@ -48,6 +57,7 @@ public static class StepBenchmark
         }
 
         for (int i = 0; i < warmup; i++) Step();
+        afterWarmup?.Invoke();
         backend.Stats.ResetPeak();
         var times = new List<double>(steps);
         for (int i = 0; i < steps; i++)
