@@ -16,7 +16,7 @@ public sealed class BenchOptions
     public const int DefaultSeed = 0;
     public const bool DefaultProfile = false;
 
-    [Option("model", Default = DefaultModel, HelpText = "What to time: cnn (three conv-BN-ReLU blocks, GAP, linear).")]
+    [Option("model", Default = DefaultModel, HelpText = "What to time: cnn (three conv-BN-ReLU blocks, GAP, linear) or attention (the attention module alone, K = 5 candidates of --input C×H×W each).")]
     public string Model { get; set; } = DefaultModel;
 
     [Option("space", Default = DefaultSpace, HelpText = "Time a search space's supernet instead of --model: nb201.")]

@@ -22,12 +22,14 @@ public static class BenchRunner
         var device = Backends.Get(options.Device);
         var profiler = options.Profile ? new ProfilingBackend(device) : null;
         IBackend backend = profiler ?? device;
+        if (options.Space == "" && options.Model.Equals("attention", StringComparison.OrdinalIgnoreCase))
+            return RunAttention(options, input, backend, profiler, context);
         using Module model = options.Space.ToLowerInvariant() switch
         {
             "" => options.Model.ToLowerInvariant() switch
             {
                 "cnn" => new SmallCnn(input[0], Classes, new Generator((ulong)options.Seed), backend),
-                _ => throw new UsageException($"--model '{options.Model}' is not known; expected: cnn."),
+                _ => throw new UsageException($"--model '{options.Model}' is not known; expected: cnn or attention."),
             },
             "nb201" => new Nb201Supernet(new Nb201SupernetConfig { InputChannels = input[0], Classes = Classes, Seed = (ulong)options.Seed }, backend),
             _ => throw new UsageException($"--space '{options.Space}' is not known; expected: nb201."),
@@ -37,6 +39,23 @@ public static class BenchRunner
         context.Error.MarkupLine($"[grey]timing {options.Steps} steps of {Markup.Escape(what)} ({model.ParameterCount():N0} parameters) at batch {options.Batch}, input {input} on {Markup.Escape(backend.Description)}...[/]");
         var t = StepBenchmark.Run(model, input, Classes, options.Batch, options.Steps, options.Warmup, backend, () => profiler?.Reset());
 
+        Report(options, context, backend, profiler, t);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The attention module alone over K = 5 candidates of the --input's C channels, forward + backward.</summary>
+    private static int RunAttention(BenchOptions options, Shape input, IBackend backend, ProfilingBackend? profiler, CliContext context)
+    {
+        const int candidates = 5, reduction = 8;
+        context.Error.MarkupLine($"[grey]timing {options.Steps} forward+backward passes of the attention block (K = {candidates}, C = {input[0]}, r = {reduction}) at batch {options.Batch}, {input[1]}×{input[2]} on {Markup.Escape(backend.Description)}...[/]");
+        var t = AttentionBlockBenchmark.Run(options.Batch, candidates, input[0], input[1], input[2], reduction, options.Steps, options.Warmup, backend,
+            () => profiler?.Reset());
+        Report(options, context, backend, profiler, t);
+        return ExitCodes.Ok;
+    }
+
+    private static void Report(BenchOptions options, CliContext context, IBackend backend, ProfilingBackend? profiler, StepTimings t)
+    {
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"agnas bench {(options.Space == "" ? "--model " + options.Model : "--space " + options.Space)} --batch {options.Batch} --input {options.Input}")
             .AddColumn("Device").AddColumn(new TableColumn("ms/step (median)").RightAligned())
@@ -46,7 +65,6 @@ public static class BenchRunner
             t.ImagesPerSecond.ToString("0.0"), FormatBytes(t.PeakBytes));
         context.Out.Write(table);
         if (profiler is not null) context.Out.Write(ProfileTable(profiler.Timings(), options.Steps, t.MedianMs));
-        return ExitCodes.Ok;
     }
 
     private static Table ProfileTable(IReadOnlyList<OpTiming> timings, int steps, double medianMs)

@@ -11,6 +11,15 @@ namespace AgNas.Search.Profiling;
 public sealed record StepTimings(int Batch, int Steps, double MedianMs, double MinMs, double MaxMs, long PeakBytes)
 {
     public double ImagesPerSecond => Batch * 1000.0 / MedianMs;
+
+    /// <summary>Summarises step times in milliseconds (at least one).</summary>
+    public static StepTimings From(int batch, IReadOnlyList<double> stepMs, long peakBytes)
+    {
+        var t = stepMs.Order().ToList();
+        int n = t.Count;
+        double median = n % 2 == 1 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+        return new StepTimings(batch, n, median, t[0], t[^1], peakBytes);
+    }
 }
 
 /// <summary>
@@ -66,8 +75,6 @@ public static class StepBenchmark
             Step();
             times.Add(sw.Elapsed.TotalMilliseconds);
         }
-        times.Sort();
-        double median = steps % 2 == 1 ? times[steps / 2] : (times[steps / 2 - 1] + times[steps / 2]) / 2;
-        return new StepTimings(batch, steps, median, times[0], times[^1], backend.Stats.PeakBytes);
+        return StepTimings.From(batch, times, backend.Stats.PeakBytes);
     }
 }
