@@ -21,26 +21,26 @@ public sealed class TinySupernet : ISearchSupernet, IDisposable
 {
     public const string SpaceName = "tiny";
 
-    /// <summary>Same network with 6 channels per edge instead of 4 (a second space for tests that switch --space).</summary>
+    /// <summary>Same network with 12 channels per edge instead of 8 (a second space for tests that switch --space).</summary>
     public const string WideSpaceName = "tiny-wide";
 
     public static IReadOnlyList<string> Candidates { get; } = ["none", "skip_connect", "conv_3x3"];
 
     private readonly TinyNet _net;
 
-    public TinySupernet(SupernetSpec spec, IBackend backend, int channels = 4)
+    public TinySupernet(SupernetSpec spec, IBackend backend, int channels = 8)
     {
         Spec = spec;
         _net = new TinyNet(spec, channels, new Generator((ulong)spec.Seed), backend);
     }
 
-    /// <summary>Builds "tiny" (4 channels) and "tiny-wide" (6); <see cref="Built"/> is called with every supernet made.</summary>
+    /// <summary>Builds "tiny" (8 channels) and "tiny-wide" (12); <see cref="Built"/> is called with every supernet made.</summary>
     public static SupernetFactory Factory(Action<TinySupernet>? built = null) => (space, spec, backend) =>
     {
         var s = space switch
         {
             SpaceName => new TinySupernet(spec, backend),
-            WideSpaceName => new TinySupernet(spec, backend, channels: 6),
+            WideSpaceName => new TinySupernet(spec, backend, channels: 12),
             _ => throw new ArgumentException($"TinySupernet: unknown space '{space}'."),
         };
         built?.Invoke(s);
