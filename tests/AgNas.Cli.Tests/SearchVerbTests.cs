@@ -96,6 +96,14 @@ public class SearchVerbTests
         Assert.Contains("Resuming at epoch 2 of 3.", output);
         Assert.Equal(3, folder.ReadState().CompletedEpochs);
         Assert.Equal(3, folder.ReadConfig().Epochs);
+
+        // A finished run resumed again: nothing to train, the result is reported.
+        var arch = File.ReadAllText(folder.File(RunFolder.ArchFile)).Trim();
+        (code, output, error) = SearchCli.Run(["search", "--resume", outDir]);
+        Assert.True(code == ExitCodes.Ok, error + output);
+        Assert.Contains("The run already completed its 3 epochs", output);
+        Assert.Contains(arch, output);
+        Assert.Equal(3, folder.ReadState().CompletedEpochs);
     }
 
     [Fact]

@@ -136,8 +136,9 @@ public static class SearchRunner
             throw new UsageException($"--resume {options.Resume}: no epoch of this run completed ({RunFolder.StateFile} is missing), so there is nothing to resume; start it afresh with --out {options.Resume}.");
 
         var now = DateTime.Now;
-        var given = ToConfig(options, now);
-        var defaults = ToConfig(new SearchOptions(), now);
+        // Compared resolved, so that e.g. --device auto or a relative --data-dir that mean the run's values agree with them.
+        var given = Resolved(ToConfig(options, now));
+        var defaults = Resolved(ToConfig(new SearchOptions(), now));
         var conflicts = new List<string>();
         int epochs = saved.Epochs;
         foreach (var (member, value, _) in given.Differences(defaults, nameof(SearchConfig.OutDir)))
@@ -174,6 +175,18 @@ public static class SearchRunner
         problems.AddRange(config.Problems());
         if (problems.Count > 0) throw new UsageException(string.Join("; ", problems) + ".");
         return config.Resolved();
+    }
+
+    private static SearchConfig Resolved(SearchConfig config)
+    {
+        try
+        {
+            return config.Resolved();
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     /// <summary>The option that sets a SearchConfig member (properties of SearchOptions share the members' names).</summary>
@@ -237,7 +250,8 @@ public static class SearchRunner
             _start = start;
             Line($"{start.TrainImages} training / {start.ValidImages} validation images, {start.TrainBatches} steps per epoch; " +
                  $"{start.ParameterCount:N0} parameters, {start.AttentionModules} attention modules; {start.Backend}.");
-            if (start.FirstEpoch > 1) Line($"Resuming at epoch {start.FirstEpoch} of {start.Config.Epochs}.");
+            if (start.FirstEpoch > start.Config.Epochs) Line($"The run already completed its {start.Config.Epochs} epochs; raise --epochs to continue it.");
+            else if (start.FirstEpoch > 1) Line($"Resuming at epoch {start.FirstEpoch} of {start.Config.Epochs}.");
             Line(Header);
             chained?.Started(start);
         }

@@ -120,11 +120,15 @@ public sealed record SearchConfig
         return Tensors.Device.Parse(device).ToString();
     }
 
-    /// <summary>This config with the device resolved (<see cref="ResolveDevice"/>) and <see cref="OutDir"/> made absolute.</summary>
+    /// <summary>
+    /// This config with the device resolved (<see cref="ResolveDevice"/>) and <see cref="DataDir"/>
+    /// and <see cref="OutDir"/> made absolute, so that config.json means the same from any working directory.
+    /// </summary>
     /// <exception cref="FormatException">The device is not a device name.</exception>
     public SearchConfig Resolved() => this with
     {
         Device = ResolveDevice(Device),
+        DataDir = string.IsNullOrEmpty(DataDir) ? DataDir : Path.GetFullPath(DataDir),
         OutDir = OutDir.Length == 0 ? OutDir : Path.GetFullPath(OutDir),
     };
 

@@ -207,7 +207,8 @@ public static class SearchRun
             for (int epoch = completed + 1; epoch <= _config.Epochs; epoch++)
             {
                 schedule.LastEpoch = epoch - 1;
-                double lr = sgd.LearningRate;
+                // The float rate the steps use, as its shortest decimal (0.021485, not 0.021485000848770142).
+                double lr = double.Parse(sgd.LearningRate.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
                 _observer.EpochStarted(epoch, lr);
                 var total = Stopwatch.StartNew();
                 var train = Train(epoch, sgd, completed);

@@ -59,9 +59,11 @@ public class SearchConfigTests
     [Fact]
     public void ResolvedMakesTheDeviceConcreteAndTheFolderAbsolute()
     {
-        var c = new SearchConfig { Device = "auto", OutDir = "runs/a" }.Resolved();
+        var c = new SearchConfig { Device = "auto", OutDir = "runs/a", DataDir = "data/fm" }.Resolved();
         Assert.True(c.Device is "cpu" or "cuda:0", c.Device);
         Assert.True(Path.IsPathFullyQualified(c.OutDir));
+        Assert.Equal(Path.GetFullPath("data/fm"), c.DataDir);
+        Assert.Null(new SearchConfig().Resolved().DataDir);
         Assert.Equal("cuda:0", SearchConfig.ResolveDevice("cuda"));
     }
 
