@@ -43,6 +43,8 @@ public static class Program
         VerbRegistration.Of<DevicesOptions>(DevicesRunner.Run),
         VerbRegistration.Of<GradcheckOptions>(GradcheckRunner.Run),
         VerbRegistration.Of<BenchOptions>(BenchRunner.Run),
+        VerbRegistration.Of<SearchOptions>(SearchRunner.Run),
+        VerbRegistration.Of<LookupOptions>(LookupRunner.Run),
     ];
 
     public static int Main(string[] args) => Run(args, CliContext.FromConsole());

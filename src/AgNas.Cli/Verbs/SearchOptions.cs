@@ -1,0 +1,86 @@
+using AgNas.Search.Runs;
+using CommandLine;
+
+namespace AgNas.Cli.Verbs;
+
+/// <summary>
+/// Options of <c>agnas search</c>. Each property is named like the <see cref="SearchConfig"/> member it
+/// sets (except <see cref="NoPlots"/>, the inverse of <see cref="SearchConfig.Plots"/>, and
+/// <see cref="Resume"/>, which the runner reads itself); the defaults are SearchConfig's constants.
+/// <see cref="SearchRunner.ToConfig"/> is the one mapping.
+/// </summary>
+[Verb("search", HelpText = "Attention-guided architecture search (AGNAS Algorithm 1): train a supernet's weights and attention modules by SGD on half of a dataset's training set, " +
+    "derive the architecture from the attention importance on the other half after every epoch, and save everything to a run folder (resumable).")]
+public sealed class SearchOptions
+{
+    public const string DefaultDataDir = "";
+    public const int DefaultSubset = 0;
+    public const string DefaultOutDir = "";
+    public const string DefaultResume = "";
+
+    [Option("space", Default = SearchConfig.DefaultSpace, HelpText = "Search space: nb201 (NAS-Bench-201 cell).")]
+    public string Space { get; set; } = SearchConfig.DefaultSpace;
+
+    [Option("dataset", Default = SearchConfig.DefaultDataset, HelpText = "fashion-mnist, mnist, cifar10 or cifar100; its training set is split into the weight-training and validation parts (the test set is not used).")]
+    public string Dataset { get; set; } = SearchConfig.DefaultDataset;
+
+    [Option("data-dir", Default = DefaultDataDir, HelpText = "Folder with the dataset's files; empty = the dataset's default location (/usr/share/datasets/fashion-mnist for fashion-mnist).")]
+    public string DataDir { get; set; } = DefaultDataDir;
+
+    [Option("epochs", Default = SearchConfig.DefaultEpochs, HelpText = "Training epochs (the cosine schedule spans them). With --resume it may be raised to extend a run.")]
+    public int Epochs { get; set; } = SearchConfig.DefaultEpochs;
+
+    [Option("batch-size", Default = SearchConfig.DefaultBatchSize, HelpText = "Images per training step and per validation batch (>= 2).")]
+    public int BatchSize { get; set; } = SearchConfig.DefaultBatchSize;
+
+    [Option("lr", Default = SearchConfig.DefaultLearningRate, HelpText = "Initial SGD learning rate.")]
+    public double LearningRate { get; set; } = SearchConfig.DefaultLearningRate;
+
+    [Option("lr-min", Default = SearchConfig.DefaultLearningRateMin, HelpText = "Final learning rate of the cosine schedule (epoch e runs at the cosine value for t = e - 1).")]
+    public double LearningRateMin { get; set; } = SearchConfig.DefaultLearningRateMin;
+
+    [Option("momentum", Default = SearchConfig.DefaultMomentum, HelpText = "SGD momentum.")]
+    public double Momentum { get; set; } = SearchConfig.DefaultMomentum;
+
+    [Option("nesterov", Default = false, HelpText = "Nesterov momentum (NAS-Bench-201's one-shot recipe uses it; the AGNAS reference does not).")]
+    public bool Nesterov { get; set; }
+
+    [Option("weight-decay", Default = SearchConfig.DefaultWeightDecay, HelpText = "L2 weight decay on every parameter, attention FCs included.")]
+    public double WeightDecay { get; set; } = SearchConfig.DefaultWeightDecay;
+
+    [Option("grad-clip", Default = SearchConfig.DefaultGradClip, HelpText = "Maximum global L2 norm of the gradients.")]
+    public double GradClip { get; set; } = SearchConfig.DefaultGradClip;
+
+    [Option("train-portion", Default = SearchConfig.DefaultTrainPortion, HelpText = "Fraction of the training images (the first ones, in file order) that train the weights; the rest collect the attention importance.")]
+    public double TrainPortion { get; set; } = SearchConfig.DefaultTrainPortion;
+
+    [Option("subset", Default = DefaultSubset, HelpText = "Use only the first N training images (file order) before splitting; 0 = all.")]
+    public int Subset { get; set; } = DefaultSubset;
+
+    [Option("seed", Default = SearchConfig.DefaultSeed, HelpText = "Seed of the initial weights, the data order and the augmentation.")]
+    public int Seed { get; set; } = SearchConfig.DefaultSeed;
+
+    [Option("device", Default = SearchConfig.DefaultDevice, HelpText = "cpu, cuda, cuda:N, or auto (CUDA when available, else cpu).")]
+    public string Device { get; set; } = SearchConfig.DefaultDevice;
+
+    [Option("out", Default = DefaultOutDir, HelpText = "Run folder; empty = runs/<space>-<dataset>-<yyyyMMdd-HHmmss>.")]
+    public string OutDir { get; set; } = DefaultOutDir;
+
+    [Option("resume", Default = DefaultResume, HelpText = "Continue the run in this folder from its last completed epoch, with its config.json. Other options must be left out or agree with it; --epochs may raise the epoch count.")]
+    public string Resume { get; set; } = DefaultResume;
+
+    [Option("allow-none", Default = false, HelpText = "Let the derivation choose the 'none' op (by default it is excluded, as the reference code does).")]
+    public bool AllowNone { get; set; }
+
+    [Option("reduction", Default = SearchConfig.DefaultReduction, HelpText = "Reduction ratio r of the attention modules (hidden width K*C/r).")]
+    public int Reduction { get; set; } = SearchConfig.DefaultReduction;
+
+    [Option("clean-validation", Default = false, HelpText = "Collect the attention importance on un-augmented validation images; by default they get the training augmentation, as in the reference code.")]
+    public bool CleanValidation { get; set; }
+
+    [Option("prefetch", Default = SearchConfig.DefaultPrefetch, HelpText = "Batches prepared ahead on a background thread: 0, 1 or 2 (results do not depend on it).")]
+    public int Prefetch { get; set; } = SearchConfig.DefaultPrefetch;
+
+    [Option("no-plots", Default = false, HelpText = "Do not draw curves.png and attention.png after each epoch.")]
+    public bool NoPlots { get; set; }
+}

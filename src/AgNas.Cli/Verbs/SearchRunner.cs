@@ -1,0 +1,315 @@
+using System.Globalization;
+using AgNas.Search;
+using AgNas.Search.Data;
+using AgNas.Search.Runs;
+using AgNas.Search.Spaces.Nb201;
+using Spectre.Console;
+
+namespace AgNas.Cli.Verbs;
+
+/// <summary>
+/// <c>agnas search</c>: builds the <see cref="SearchConfig"/> (or reads it back for <c>--resume</c>),
+/// prints it, runs <see cref="SearchRun"/> with a progress bar and one row per epoch, and ends with the
+/// derived architecture, its NAS-Bench-201 lookup (nb201 space) and the run folder. Ctrl-C stops
+/// after the current step; the last completed epoch stays resumable.
+/// </summary>
+public static class SearchRunner
+{
+    /// <summary>Exit status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).</summary>
+    public const int InterruptedExitCode = 130;
+
+    /// <summary>The spaces a runner can build: their names (for checking --space) and the factory.</summary>
+    internal sealed record SpaceSet(IReadOnlyList<string> Names, SupernetFactory Create);
+
+    /// <summary>The spaces of this build (<see cref="SearchSpaces"/>).</summary>
+    internal static SpaceSet BuiltIn { get; } = new(SearchSpaces.Names, SearchSpaces.Create);
+
+    public static int Run(SearchOptions options, CliContext context) => Run(options, context, BuiltIn);
+
+    /// <param name="options">The parsed command line.</param>
+    /// <param name="context">Where to write.</param>
+    /// <param name="spaces">The spaces to choose from (tests pass their own small supernet).</param>
+    /// <param name="observer">Also receives the run's progress (tests cancel from it); null for none.</param>
+    /// <param name="cancellation">Cancels the run like Ctrl-C does; null for none besides Ctrl-C.</param>
+    internal static int Run(SearchOptions options, CliContext context, SpaceSet spaces, SearchObserver? observer = null,
+        CancellationTokenSource? cancellation = null)
+    {
+        bool resume = options.Resume.Length > 0;
+        var config = resume ? ResumeConfig(options, spaces) : NewConfig(options, spaces, DateTime.Now);
+
+        context.Error.MarkupLine($"[grey]loading the {Markup.Escape(config.Dataset)} training set from {Markup.Escape(config.DataDir ?? "its default location")}...[/]");
+        var data = SearchData.Load(config);
+        WriteSettings(context, config, resume);
+
+        var ownCancellation = cancellation is null ? new CancellationTokenSource() : null;
+        var cts = cancellation ?? ownCancellation!;
+        int presses = 0;
+        void OnCancelKey(object? sender, ConsoleCancelEventArgs e)
+        {
+            // First Ctrl-C: finish the current step and return (the last epoch's files stay). Second: let the process end.
+            if (Interlocked.Increment(ref presses) > 1) return;
+            e.Cancel = true;
+            cts.Cancel();
+        }
+
+        SearchResult result;
+        Console.CancelKeyPress += OnCancelKey;
+        try
+        {
+            var table = new EpochTable(context, observer);
+            if (context.Out.Profile.Capabilities.Interactive)
+            {
+                result = context.Out.Progress().AutoClear(true).HideCompleted(true)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .Start(progress =>
+                    {
+                        table.Progress = progress;
+                        return SearchRun.Run(config, data, spaces.Create, table, resume, cts.Token);
+                    });
+            }
+            else
+            {
+                result = SearchRun.Run(config, data, spaces.Create, table, resume, cts.Token);
+            }
+        }
+        finally
+        {
+            Console.CancelKeyPress -= OnCancelKey;
+            ownCancellation?.Dispose();
+        }
+        return Report(context, config, result);
+    }
+
+    /// <summary>The one mapping from the command line to the settings (<paramref name="now"/> names the default run folder).</summary>
+    internal static SearchConfig ToConfig(SearchOptions o, DateTime now) => new()
+    {
+        Space = o.Space,
+        Dataset = o.Dataset,
+        DataDir = o.DataDir.Length == 0 ? null : o.DataDir,
+        Epochs = o.Epochs,
+        BatchSize = o.BatchSize,
+        LearningRate = o.LearningRate,
+        LearningRateMin = o.LearningRateMin,
+        Momentum = o.Momentum,
+        Nesterov = o.Nesterov,
+        WeightDecay = o.WeightDecay,
+        GradClip = o.GradClip,
+        TrainPortion = o.TrainPortion,
+        Subset = o.Subset == 0 ? null : o.Subset,
+        Seed = o.Seed,
+        Device = o.Device,
+        OutDir = o.OutDir.Length == 0 ? SearchConfig.DefaultOutDir(o.Space, o.Dataset, now) : o.OutDir,
+        AllowNone = o.AllowNone,
+        Reduction = o.Reduction,
+        CleanValidation = o.CleanValidation,
+        Prefetch = o.Prefetch,
+        Plots = !o.NoPlots,
+    };
+
+    private static SearchConfig NewConfig(SearchOptions options, SpaceSet spaces, DateTime now)
+    {
+        var config = Checked(ToConfig(options, now), spaces);
+        if (new RunFolder(config.OutDir).HasState)
+            throw new UsageException($"--out {config.OutDir} already holds a search run ({RunFolder.StateFile}); continue it with --resume {config.OutDir}, or choose another --out.");
+        return config;
+    }
+
+    /// <summary>
+    /// The run's config.json with the epoch count raised when --epochs asks for it. Options are
+    /// compared by value: one that differs from its default and from the run's value is a conflict.
+    /// An option given with exactly its default value cannot be told from an omitted one (the
+    /// parser fills in defaults) and is therefore taken from the run.
+    /// </summary>
+    private static SearchConfig ResumeConfig(SearchOptions options, SpaceSet spaces)
+    {
+        var folder = new RunFolder(options.Resume);
+        SearchConfig saved;
+        try
+        {
+            saved = folder.ReadConfig();
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new UsageException($"--resume {options.Resume}: {e.Message}");
+        }
+        if (!folder.HasState)
+            throw new UsageException($"--resume {options.Resume}: no epoch of this run completed ({RunFolder.StateFile} is missing), so there is nothing to resume; start it afresh with --out {options.Resume}.");
+
+        var now = DateTime.Now;
+        // Compared resolved, so that e.g. --device auto or a relative --data-dir that mean the run's values agree with them.
+        var given = Resolved(ToConfig(options, now));
+        var defaults = Resolved(ToConfig(new SearchOptions(), now));
+        var conflicts = new List<string>();
+        int epochs = saved.Epochs;
+        foreach (var (member, value, _) in given.Differences(defaults, nameof(SearchConfig.OutDir)))
+        {
+            object? theirs = SearchConfig.Members.Single(m => m.Name == member).GetValue(saved);
+            if (member == nameof(SearchConfig.Epochs))
+            {
+                if (given.Epochs < saved.Epochs)
+                    conflicts.Add($"--epochs {given.Epochs} is below the run's {saved.Epochs} (it may only be raised)");
+                epochs = given.Epochs;
+            }
+            else if (!Equals(value, theirs))
+            {
+                conflicts.Add($"{OptionName(member)} {SearchConfig.FormatValue(value)} (the run has {SearchConfig.FormatValue(theirs)})");
+            }
+        }
+        if (options.OutDir.Length > 0 && Path.GetFullPath(options.OutDir) != folder.Path)
+            conflicts.Add($"--out {options.OutDir} (the run folder is {folder.Path})");
+        if (conflicts.Count > 0)
+            throw new UsageException(
+                $"--resume {options.Resume}: these options conflict with the run's {RunFolder.ConfigFile}: {string.Join("; ", conflicts)}. " +
+                "Leave them out (the run keeps its settings); only --epochs may change, upward.");
+        return Checked(saved with { Epochs = epochs, OutDir = folder.Path }, spaces);
+    }
+
+    /// <summary>The resolved config, or a usage error naming every problem.</summary>
+    private static SearchConfig Checked(SearchConfig config, SpaceSet spaces)
+    {
+        var problems = new List<string>();
+        if (!spaces.Names.Contains(config.Space, StringComparer.OrdinalIgnoreCase))
+            problems.Add($"--space '{config.Space}' is not known; expected one of: {string.Join(", ", spaces.Names)}");
+        if (!DatasetCatalog.Names.Contains(config.Dataset, StringComparer.OrdinalIgnoreCase))
+            problems.Add($"--dataset '{config.Dataset}' is not known; expected one of: {string.Join(", ", DatasetCatalog.Names)}");
+        problems.AddRange(config.Problems());
+        if (problems.Count > 0) throw new UsageException(string.Join("; ", problems) + ".");
+        return config.Resolved();
+    }
+
+    private static SearchConfig Resolved(SearchConfig config)
+    {
+        try
+        {
+            return config.Resolved();
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    /// <summary>The option that sets a SearchConfig member (properties of SearchOptions share the members' names).</summary>
+    internal static string OptionName(string member)
+    {
+        var property = typeof(SearchOptions).GetProperty(member);
+        var option = property?.GetCustomAttributes(typeof(CommandLine.OptionAttribute), false).OfType<CommandLine.OptionAttribute>().FirstOrDefault();
+        return option is null ? SearchConfig.JsonName(member) : "--" + option.LongName;
+    }
+
+    private static void WriteSettings(CliContext context, SearchConfig config, bool resume)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title(resume ? "agnas search --resume: settings from config.json" : "agnas search: settings (config.json)")
+            .AddColumn("Setting").AddColumn("Value");
+        foreach (var (key, value) in config.Rows()) table.AddRow(Markup.Escape(key), Markup.Escape(value));
+        context.Out.Write(table);
+    }
+
+    private static int Report(CliContext context, SearchConfig config, SearchResult result)
+    {
+        var dir = result.RunDirectory;
+        if (result.Outcome == SearchOutcome.Interrupted)
+        {
+            if (result.CompletedEpochs == 0)
+            {
+                context.OutWriter.WriteLine("Interrupted before the first epoch completed: nothing was saved to resume.");
+                context.OutWriter.WriteLine($"Start again with: agnas search --out {dir} ... (same options)");
+            }
+            else
+            {
+                context.OutWriter.WriteLine($"Interrupted during epoch {result.CompletedEpochs + 1} of {result.Epochs}; epochs 1-{result.CompletedEpochs} are saved in {dir}.");
+                context.OutWriter.WriteLine($"Resume with: agnas search --resume {dir}");
+            }
+            return InterruptedExitCode;
+        }
+
+        var last = result.Last!;
+        context.OutWriter.WriteLine($"Derived architecture after epoch {last.Epoch} ({last.SkipConnectCount} skip_connect):");
+        context.OutWriter.WriteLine(last.Arch);
+        if (string.Equals(config.Space, SearchSpaces.Nb201, StringComparison.OrdinalIgnoreCase))
+        {
+            if (Nb201Arch.TryParse(last.Arch, out var arch)) LookupRunner.WriteLookup(context, arch);
+            else context.Error.MarkupLine($"[yellow]warning:[/] the derived text is not an NB201 arch string; no benchmark lookup.");
+        }
+        context.OutWriter.WriteLine($"Run folder: {dir}");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The progress bar (interactive consoles) and one row per epoch.</summary>
+    private sealed class EpochTable(CliContext context, SearchObserver? chained) : SearchObserver
+    {
+        private const string Header = "epoch          lr    loss  train%  valid%  skip        s    img/s  arch";
+        private SearchStart? _start;
+        private ProgressTask? _task;
+
+        public ProgressContext? Progress { get; set; }
+
+        public override void Started(SearchStart start)
+        {
+            _start = start;
+            Line($"{start.TrainImages} training / {start.ValidImages} validation images, {start.TrainBatches} steps per epoch; " +
+                 $"{start.ParameterCount:N0} parameters, {start.AttentionModules} attention modules; {start.Backend}.");
+            if (start.FirstEpoch > start.Config.Epochs) Line($"The run already completed its {start.Config.Epochs} epochs; raise --epochs to continue it.");
+            else if (start.FirstEpoch > 1) Line($"Resuming at epoch {start.FirstEpoch} of {start.Config.Epochs}.");
+            Line(Header);
+            chained?.Started(start);
+        }
+
+        public override void EpochStarted(int epoch, double learningRate)
+        {
+            if (Progress is not null && _start is not null)
+                _task = Progress.AddTask(Describe(epoch, null), maxValue: _start.TrainBatches + _start.ValidBatches);
+            chained?.EpochStarted(epoch, learningRate);
+        }
+
+        public override void TrainStepCompleted(int epoch, int step, double loss)
+        {
+            if (_task is not null)
+            {
+                _task.Increment(1);
+                _task.Description = Describe(epoch, $"loss {loss.ToString("0.000", CultureInfo.InvariantCulture)}");
+            }
+            chained?.TrainStepCompleted(epoch, step, loss);
+        }
+
+        public override void ValidationBatchCompleted(int epoch, int batch)
+        {
+            if (_task is not null)
+            {
+                _task.Increment(1);
+                _task.Description = Describe(epoch, "attention");
+            }
+            chained?.ValidationBatchCompleted(epoch, batch);
+        }
+
+        public override void EpochCompleted(EpochRecord r, DerivedArchitecture arch)
+        {
+            if (_task is not null)
+            {
+                _task.StopTask();
+                Progress?.RemoveTask(_task);
+                _task = null;
+            }
+            Line(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Epoch,5} {r.LearningRate,11:0.000000} {r.TrainLoss,7:0.0000} {r.TrainAccuracy,7:0.00} {r.ValidAccuracy,7:0.00} {r.SkipConnectCount,5} {r.Seconds,8:0.0} {r.ImagesPerSecond,8:0.0}  {r.Arch}"));
+            chained?.EpochCompleted(r, arch);
+        }
+
+        public override void Warning(string message)
+        {
+            context.Error.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");
+            chained?.Warning(message);
+        }
+
+        private string Describe(int epoch, string? detail) =>
+            $"epoch {epoch}/{_start?.Config.Epochs}" + (detail is null ? "" : " " + detail);
+
+        /// <summary>Through the console while a progress bar is live (it keeps the bar below the text), else unwrapped to the plain writer.</summary>
+        private void Line(string text)
+        {
+            if (Progress is not null) context.Out.Write(new Text(text + "\n"));
+            else context.OutWriter.WriteLine(text);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+namespace AgNas.Search.Runs;
+
+/// <summary>
+/// One epoch of a search: a line of metrics.jsonl. Accuracies are percentages.
+/// </summary>
+/// <param name="Epoch">1-based epoch number.</param>
+/// <param name="LearningRate">The SGD learning rate of every step of the epoch.</param>
+/// <param name="TrainLoss">Mean cross-entropy over the epoch's training images (train mode, augmented).</param>
+/// <param name="TrainAccuracy">Top-1 accuracy (%) of the training forwards of the epoch, as the weights changed.</param>
+/// <param name="ValidAccuracy">Top-1 accuracy (%) of the supernet on the validation part, from the same eval-mode pass that collected the importance.</param>
+/// <param name="Arch">The architecture derived after the epoch (the space's text format).</param>
+/// <param name="SkipConnectCount">skip_connect ops in <paramref name="Arch"/>.</param>
+/// <param name="Seconds">Wall time of the epoch: training plus the validation pass (file writes excluded).</param>
+/// <param name="ImagesPerSecond">Training images per second of training time (the validation pass excluded).</param>
+/// <param name="TrainImages">Images trained on in the epoch.</param>
+/// <param name="ValidImages">Images of the validation pass.</param>
+public sealed record EpochRecord(
+    int Epoch,
+    double LearningRate,
+    double TrainLoss,
+    double TrainAccuracy,
+    double ValidAccuracy,
+    string Arch,
+    int SkipConnectCount,
+    double Seconds,
+    double ImagesPerSecond,
+    int TrainImages,
+    int ValidImages);
+
+/// <summary>The contents of attention/epoch-NNN.json: the importances collected after one epoch and the decision they made.</summary>
+/// <param name="Epoch">1-based epoch number.</param>
+/// <param name="Arch">The derived architecture.</param>
+/// <param name="SkipConnectCount">skip_connect ops in it.</param>
+/// <param name="ValidImages">Images forwarded to collect the importances.</param>
+/// <param name="Candidates">The space's candidate names (<see cref="DerivedArchitecture.CandidateNames"/>).</param>
+/// <param name="Edges">Per edge or layer, the importances the decision used (as <see cref="ISearchSupernet.Derive"/> normalised them) and the choice.</param>
+/// <param name="Modules">Per attention module, in <see cref="ISearchSupernet.AttentionModules"/> order, the raw sums Σ_images Σ_channels y (Eq. 6).</param>
+public sealed record AttentionSnapshot(
+    int Epoch,
+    string Arch,
+    int SkipConnectCount,
+    int ValidImages,
+    IReadOnlyList<string> Candidates,
+    IReadOnlyList<AttentionEdgeRecord> Edges,
+    IReadOnlyList<AttentionModuleRecord> Modules);
+
+/// <summary>One edge or layer of an <see cref="AttentionSnapshot"/>.</summary>
+/// <param name="Name">The edge or layer, as the space names it.</param>
+/// <param name="Candidates">Its candidates, in importance order (the first K of the space's candidate names).</param>
+/// <param name="Importance">One value per candidate.</param>
+/// <param name="Chosen">Index of the chosen candidate.</param>
+/// <param name="ChosenName">Its name.</param>
+public sealed record AttentionEdgeRecord(string Name, IReadOnlyList<string> Candidates, IReadOnlyList<double> Importance, int Chosen, string ChosenName);
+
+/// <summary>One attention module's raw importance sums.</summary>
+/// <param name="Name">The module's dotted name in the network ("cells.3.edges.2.attention").</param>
+/// <param name="Importance">Σ over validation images and the candidate's channels of the attention weights, per candidate.</param>
+public sealed record AttentionModuleRecord(string Name, IReadOnlyList<double> Importance);
+
+/// <summary>An optimiser parameter group's learning rates, as saved in state.json.</summary>
+public sealed record OptimizerGroupRecord(float LearningRate, float InitialLearningRate);
+
+/// <summary>
+/// state.json: what resuming needs besides the two safetensors files. It is written last at the end
+/// of every epoch, so it names the epoch whose files are complete.
+/// </summary>
+/// <param name="Format">Always <see cref="CurrentFormat"/>.</param>
+/// <param name="CompletedEpochs">Epochs whose checkpoint, optimizer state, attention file and metrics are saved.</param>
+/// <param name="Finished">True once <paramref name="CompletedEpochs"/> reached the configured epochs.</param>
+/// <param name="Config">The settings the epochs ran with (config.json may since have raised the epoch count).</param>
+/// <param name="Backend">Description of the backend that ran the last epoch.</param>
+/// <param name="OptimizerSteps">Steps taken per parameter name (the tensors are in optimizer.safetensors).</param>
+/// <param name="OptimizerGroups">Learning rates per parameter group.</param>
+/// <param name="Metrics">Every completed epoch's record, as in metrics.jsonl.</param>
+public sealed record RunState(
+    string Format,
+    int CompletedEpochs,
+    bool Finished,
+    SearchConfig Config,
+    string Backend,
+    IReadOnlyDictionary<string, int> OptimizerSteps,
+    IReadOnlyList<OptimizerGroupRecord> OptimizerGroups,
+    IReadOnlyList<EpochRecord> Metrics)
+{
+    public const string CurrentFormat = "agnas-search-state/1";
+}

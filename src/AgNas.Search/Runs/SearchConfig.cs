@@ -1,0 +1,257 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using AgNas.Search.Data;
+using AgNas.Tensors;
+
+namespace AgNas.Search.Runs;
+
+/// <summary>
+/// Every setting of an attention-guided search (AGNAS Algorithm 1), with its default, in one place.
+/// <c>agnas search</c> builds one from its options, prints it, and writes it to the run folder's
+/// <c>config.json</c>; <c>--resume</c> reads it back from there. The defaults are the DARTS-space
+/// recipe of the reference code (agnas-facts §3.3): 50 epochs, batch 64, SGD lr 0.025 cosine to
+/// 0.001, momentum 0.9, weight decay 3e-4 on every parameter, gradient-norm clip 5, the first half
+/// of the training set trains the weights, seed 0.
+/// </summary>
+public sealed record SearchConfig
+{
+    public const string DefaultSpace = SearchSpaces.Nb201;
+    public const string DefaultDataset = "fashion-mnist";
+    public const int DefaultEpochs = 50;
+    public const int DefaultBatchSize = 64;
+    public const double DefaultLearningRate = 0.025;
+    public const double DefaultLearningRateMin = 0.001;
+    public const double DefaultMomentum = 0.9;
+    public const double DefaultWeightDecay = 3e-4;
+    public const double DefaultGradClip = 5;
+    public const double DefaultTrainPortion = 0.5;
+    public const int DefaultSeed = 0;
+    public const string DefaultDevice = "cpu";
+    public const int DefaultReduction = 8;
+    public const int DefaultPrefetch = 2;
+
+    /// <summary>The device name that picks CUDA when it is available and the CPU otherwise.</summary>
+    public const string AutoDevice = "auto";
+
+    /// <summary>Search space (see <see cref="SearchSpaces.Names"/>).</summary>
+    public string Space { get; init; } = DefaultSpace;
+
+    /// <summary>Catalog dataset name (see <see cref="DatasetCatalog.Names"/>); its training set is split into the two search parts.</summary>
+    public string Dataset { get; init; } = DefaultDataset;
+
+    /// <summary>Folder of the dataset's files; null = the dataset's default location.</summary>
+    public string? DataDir { get; init; }
+
+    /// <summary>Total epochs of weight training; the cosine schedule spans them.</summary>
+    public int Epochs { get; init; } = DefaultEpochs;
+
+    /// <summary>Images per training step (and per validation batch).</summary>
+    public int BatchSize { get; init; } = DefaultBatchSize;
+
+    /// <summary>Initial SGD learning rate.</summary>
+    public double LearningRate { get; init; } = DefaultLearningRate;
+
+    /// <summary>eta_min of the cosine schedule: the rate the schedule reaches at epoch <see cref="Epochs"/>.</summary>
+    public double LearningRateMin { get; init; } = DefaultLearningRateMin;
+
+    public double Momentum { get; init; } = DefaultMomentum;
+
+    /// <summary>Nesterov momentum (off in the AGNAS reference; on in NAS-Bench-201's own one-shot recipe).</summary>
+    public bool Nesterov { get; init; }
+
+    /// <summary>L2 weight decay on every parameter (attention FCs included, as in the reference DARTS-space search).</summary>
+    public double WeightDecay { get; init; } = DefaultWeightDecay;
+
+    /// <summary>Maximum global L2 norm of the gradients (torch.nn.utils.clip_grad_norm_).</summary>
+    public double GradClip { get; init; } = DefaultGradClip;
+
+    /// <summary>Fraction of the (subset of the) training set that trains the weights: the first floor(p·n) images; the rest is the validation part.</summary>
+    public double TrainPortion { get; init; } = DefaultTrainPortion;
+
+    /// <summary>Use only the first N images of the training set (file order) before splitting; null = all.</summary>
+    public int? Subset { get; init; }
+
+    /// <summary>Seeds the weight initialisation, the per-epoch data order and every augmentation draw.</summary>
+    public int Seed { get; init; } = DefaultSeed;
+
+    /// <summary>"cpu", "cuda", "cuda:N" or "auto" (CUDA when available, else the CPU). A run records the resolved device.</summary>
+    public string Device { get; init; } = DefaultDevice;
+
+    /// <summary>The run folder. Empty means "not chosen yet"; the CLI fills in runs/&lt;space&gt;-&lt;dataset&gt;-&lt;yyyyMMdd-HHmmss&gt;.</summary>
+    public string OutDir { get; init; } = "";
+
+    /// <summary>Whether derivation may choose the <c>none</c> op (off: excluded, as the reference code does in the DARTS space).</summary>
+    public bool AllowNone { get; init; }
+
+    /// <summary>r of every attention module: hidden width floor(K·C / r). 8 as the reference uses in the DARTS space.</summary>
+    public int Reduction { get; init; } = DefaultReduction;
+
+    /// <summary>
+    /// Collect the attention importance on un-augmented validation images (normalisation only).
+    /// Off by default: the validation part then goes through the same random crop (and flip, where
+    /// the dataset uses it) as training, as the reference code does because its validation split is
+    /// drawn from the augmenting training dataset object (agnas-facts §6 item 5).
+    /// </summary>
+    public bool CleanValidation { get; init; }
+
+    /// <summary>Batches the data loader prepares ahead on a background thread: 0, 1 or 2 (checked by the DataLoader). Results do not depend on it.</summary>
+    public int Prefetch { get; init; } = DefaultPrefetch;
+
+    /// <summary>Write curves.png and attention.png after every epoch.</summary>
+    public bool Plots { get; init; } = true;
+
+    /// <summary>runs/&lt;space&gt;-&lt;dataset&gt;-&lt;yyyyMMdd-HHmmss&gt; (relative to the working directory).</summary>
+    public static string DefaultOutDir(string space, string dataset, DateTime time) =>
+        Path.Combine("runs", $"{space}-{dataset}-{time.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+
+    /// <summary>
+    /// "auto" → "cuda:0" when a CUDA backend is available, else "cpu"; any other name is parsed and
+    /// written in its canonical form ("cuda" → "cuda:0").
+    /// </summary>
+    /// <exception cref="FormatException">Not a device name.</exception>
+    public static string ResolveDevice(string device)
+    {
+        if (string.Equals(device.Trim(), AutoDevice, StringComparison.OrdinalIgnoreCase))
+        {
+            var cuda = new Device(DeviceType.Cuda, 0);
+            return Backends.TryGet(cuda, out _, out _) ? cuda.ToString() : Tensors.Device.Cpu.ToString();
+        }
+        return Tensors.Device.Parse(device).ToString();
+    }
+
+    /// <summary>
+    /// This config with the device resolved (<see cref="ResolveDevice"/>) and <see cref="DataDir"/>
+    /// and <see cref="OutDir"/> made absolute, so that config.json means the same from any working directory.
+    /// </summary>
+    /// <exception cref="FormatException">The device is not a device name.</exception>
+    public SearchConfig Resolved() => this with
+    {
+        Device = ResolveDevice(Device),
+        DataDir = string.IsNullOrEmpty(DataDir) ? DataDir : Path.GetFullPath(DataDir),
+        OutDir = OutDir.Length == 0 ? OutDir : Path.GetFullPath(OutDir),
+    };
+
+    /// <summary>Every problem with the values, each naming the setting; empty when the config can run.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var p = new List<string>();
+        if (string.IsNullOrWhiteSpace(Space)) p.Add("space is empty");
+        if (string.IsNullOrWhiteSpace(Dataset)) p.Add("dataset is empty");
+        if (Epochs < 1) p.Add($"epochs {Epochs} must be at least 1");
+        if (BatchSize < 2) p.Add($"batch size {BatchSize} must be at least 2 (batch norm in training)");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) p.Add($"learning rate {Fmt(LearningRate)} must be a finite value > 0");
+        if (!(LearningRateMin >= 0) || !(LearningRateMin <= LearningRate))
+            p.Add($"minimum learning rate {Fmt(LearningRateMin)} must lie in [0, learning rate {Fmt(LearningRate)}]");
+        if (!(Momentum >= 0) || double.IsInfinity(Momentum)) p.Add($"momentum {Fmt(Momentum)} must be a finite value >= 0");
+        if (Nesterov && !(Momentum > 0)) p.Add("Nesterov momentum needs momentum > 0");
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) p.Add($"weight decay {Fmt(WeightDecay)} must be a finite value >= 0");
+        if (!(GradClip > 0)) p.Add($"gradient clip {Fmt(GradClip)} must be > 0");
+        if (!(TrainPortion > 0 && TrainPortion < 1)) p.Add($"train portion {Fmt(TrainPortion)} must lie strictly between 0 and 1");
+        if (Subset is < 4) p.Add($"subset {Subset} must be at least 4 images (two per part, for batch norm)");
+        if (Seed < 0) p.Add($"seed {Seed} must be >= 0");
+        if (Reduction < 1) p.Add($"reduction {Reduction} must be at least 1");
+        try
+        {
+            ResolveDevice(Device);
+        }
+        catch (FormatException e)
+        {
+            p.Add(e.Message);
+        }
+        if (OutDir.Length == 0) p.Add("the run folder (out dir) is not set");
+        return p;
+    }
+
+    /// <summary>Throws when <see cref="Problems"/> finds any.</summary>
+    /// <exception cref="ArgumentException">Listing every problem.</exception>
+    public void Validate()
+    {
+        var p = Problems();
+        if (p.Count > 0) throw new ArgumentException($"Search settings: {string.Join("; ", p)}.");
+    }
+
+    // ---- JSON and comparison -------------------------------------------------------------------
+
+    /// <summary>The settings' properties in declaration order, as written to config.json.</summary>
+    public static IReadOnlyList<PropertyInfo> Members { get; } =
+        typeof(SearchConfig).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead && p.GetIndexParameters().Length == 0).ToArray();
+
+    /// <summary>The config.json key of a member ("LearningRateMin" → "learning_rate_min").</summary>
+    public static string JsonName(string member) => RunJson.Options.PropertyNamingPolicy!.ConvertName(member);
+
+    /// <summary>The settings as (config.json key, value text) pairs in declaration order, for display.</summary>
+    public IReadOnlyList<(string Key, string Value)> Rows() =>
+        Members.Select(m => (JsonName(m.Name), FormatValue(m.GetValue(this)))).ToArray();
+
+    /// <summary>The members whose values differ between this config and <paramref name="other"/>, except those named in <paramref name="ignore"/>.</summary>
+    public IReadOnlyList<(string Member, object? Mine, object? Theirs)> Differences(SearchConfig other, params string[] ignore)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var list = new List<(string, object?, object?)>();
+        foreach (var m in Members)
+        {
+            if (ignore.Contains(m.Name)) continue;
+            object? a = m.GetValue(this), b = m.GetValue(other);
+            if (!Equals(a, b)) list.Add((m.Name, a, b));
+        }
+        return list;
+    }
+
+    /// <summary>A value as config.json shows it (invariant culture; null as "null").</summary>
+    public static string FormatValue(object? value) => value switch
+    {
+        null => "null",
+        bool b => b ? "true" : "false",
+        double d => Fmt(d),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, RunJson.Options);
+
+    /// <summary>
+    /// Reads config.json text. Every setting must be present and no other key may appear, so that a
+    /// resumed run never silently takes a default that differs from the one the run started with.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Not a JSON object, a missing or unknown key, or a value of the wrong type; the message names <paramref name="source"/>.</exception>
+    public static SearchConfig FromJson(string json, string source)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source}: not valid JSON ({e.Message}).", e);
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new InvalidDataException($"{source}: expected a JSON object of search settings, found a {doc.RootElement.ValueKind}.");
+            var expected = Members.Select(m => JsonName(m.Name)).ToList();
+            var keys = doc.RootElement.EnumerateObject().Select(p => p.Name).ToList();
+            var missing = expected.Except(keys, StringComparer.Ordinal).ToList();
+            var unknown = keys.Except(expected, StringComparer.Ordinal).ToList();
+            if (missing.Count > 0 || unknown.Count > 0)
+            {
+                var parts = new List<string>();
+                if (missing.Count > 0) parts.Add($"missing settings: {string.Join(", ", missing)}");
+                if (unknown.Count > 0) parts.Add($"unknown settings: {string.Join(", ", unknown)}");
+                throw new InvalidDataException($"{source}: {string.Join("; ", parts)}. It was not written by this version of agnas, or was edited.");
+            }
+            try
+            {
+                return doc.RootElement.Deserialize<SearchConfig>(RunJson.Options)
+                    ?? throw new InvalidDataException($"{source}: the settings object is null.");
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{source}: {e.Message}", e);
+            }
+        }
+    }
+
+    private static string Fmt(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+}

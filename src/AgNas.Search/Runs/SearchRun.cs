@@ -1,0 +1,436 @@
+using System.Diagnostics;
+using System.Globalization;
+using AgNas.Autograd;
+using AgNas.Autograd.Checkpoints;
+using AgNas.Autograd.Modules;
+using AgNas.Autograd.Optim;
+using AgNas.Search.Attention;
+using AgNas.Search.Data;
+using AgNas.Tensors;
+using AgNas.Tensors.Memory;
+
+namespace AgNas.Search.Runs;
+
+/// <summary>How a search run ended (an exception is the third way).</summary>
+public enum SearchOutcome
+{
+    /// <summary>Every configured epoch is saved.</summary>
+    Completed,
+
+    /// <summary>Cancelled between two steps; the run folder holds the last completed epoch and can be resumed.</summary>
+    Interrupted,
+}
+
+/// <summary>The end of a search run.</summary>
+/// <param name="Outcome">Completed or interrupted.</param>
+/// <param name="RunDirectory">The run folder (absolute).</param>
+/// <param name="CompletedEpochs">Epochs saved in the run folder.</param>
+/// <param name="Epochs">Epochs configured.</param>
+/// <param name="Last">The record of the last completed epoch (its arch is the run's result); null when none completed.</param>
+public sealed record SearchResult(SearchOutcome Outcome, string RunDirectory, int CompletedEpochs, int Epochs, EpochRecord? Last);
+
+/// <summary>
+/// AGNAS Algorithm 1 on any <see cref="ISearchSupernet"/>: the supernet's weights and attention
+/// modules are trained together by SGD on the weight-training part of the data; after every epoch
+/// the validation part is forwarded once in eval mode without gradients while every attention
+/// module accumulates its importance, the space derives an architecture from them, and the epoch
+/// is saved to the run folder (<see cref="RunFolder"/>).
+/// <para><b>Training step</b> (each inside its own <see cref="TensorScope"/>): zero the gradients,
+/// forward, mean cross-entropy, stop if the loss is not finite (<see cref="NonFiniteLossException"/>,
+/// before anything is updated), backward, clip the global gradient L2 norm at
+/// <see cref="SearchConfig.GradClip"/>, SGD step (momentum, optional Nesterov, weight decay on
+/// every parameter).</para>
+/// <para><b>Learning rate</b>: cosine from <see cref="SearchConfig.LearningRate"/> to
+/// <see cref="SearchConfig.LearningRateMin"/> over <see cref="SearchConfig.Epochs"/>, one value
+/// per epoch. Epoch e (1-based) runs at lr_t with t = e − 1, i.e. PyTorch's documented use of
+/// CosineAnnealingLR (step after each epoch): the first epoch runs at the initial rate and the last
+/// at lr_(E−1), just above the minimum. The DARTS/AGNAS scripts call scheduler.step() at the start
+/// of each epoch, which under PyTorch ≥ 1.1 shifts their schedule by one (epoch e at lr_e, the
+/// last at the minimum; agnas-facts §6 item 10). Raising the epoch count on resume stretches the
+/// cosine over the new total from the next epoch on.</para>
+/// <para><b>Importance pass</b>: <see cref="AttentionModule.StartImportance"/> on every module,
+/// forward every validation batch under <see cref="GradMode.NoGrad"/> in eval mode (the same pass
+/// measures the supernet's validation accuracy), read each module's float64 accumulator once,
+/// <see cref="AttentionModule.StopImportance"/>. With <see cref="SearchConfig.CleanValidation"/>
+/// off the validation images get the training augmentation, as in the reference code.</para>
+/// <para><b>Determinism and resume</b>: the data order and augmentation of epoch e depend only on
+/// (seed, e) (<see cref="DataLoader"/>), the initial weights only on the seed, and the run folder
+/// holds everything else that changes (weights, BN statistics, momentum buffers, step counts,
+/// learning rates). On the CPU, a run interrupted after any step and resumed from its last saved
+/// epoch therefore ends with the same bytes as an uninterrupted one. Cancellation is checked
+/// before every training step and validation batch; an interrupted epoch saves nothing.</para>
+/// </summary>
+public static class SearchRun
+{
+    /// <summary>
+    /// Runs (or, with <paramref name="resume"/>, continues) the search described by
+    /// <paramref name="config"/> in <see cref="SearchConfig.OutDir"/>.
+    /// </summary>
+    /// <param name="config">The settings; resolved (<see cref="SearchConfig.Resolved"/>) and validated here.</param>
+    /// <param name="data">The training set to split; <see cref="SearchConfig.Subset"/> is applied here.</param>
+    /// <param name="factory">Builds the supernet (<see cref="SearchSpaces.Create"/>, or a test's own).</param>
+    /// <param name="observer">Progress callbacks; null for none.</param>
+    /// <param name="resume">Continue the run saved in the out dir instead of starting one.</param>
+    /// <param name="cancellation">Checked between steps; when set, the run returns <see cref="SearchOutcome.Interrupted"/>.</param>
+    /// <exception cref="ArgumentException">Invalid settings (all problems listed), or data too small to train.</exception>
+    /// <exception cref="IOException">A new run was asked for in a folder that already holds one.</exception>
+    /// <exception cref="SearchResumeException">The folder cannot be resumed with these settings, or its files disagree.</exception>
+    /// <exception cref="NonFiniteLossException">The training loss was NaN or infinite.</exception>
+    /// <exception cref="BackendUnavailableException">The device cannot be used here.</exception>
+    public static SearchResult Run(SearchConfig config, SearchData data, SupernetFactory factory, SearchObserver? observer = null,
+        bool resume = false, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(factory);
+        observer ??= SearchObserver.None;
+        config = config.Resolved();
+        config.Validate();
+
+        var folder = new RunFolder(config.OutDir);
+        RunState? saved = null;
+        if (resume) saved = CheckResumable(folder, config);
+        else if (folder.HasState)
+            throw new IOException($"{folder.Path} already holds a search run ({RunFolder.StateFile}). Resume it with --resume {folder.Path}, or choose another --out.");
+
+        var backend = Backends.Get(config.Device);
+        var images = config.Subset is int subset ? data.Images.Take(subset) : data.Images;
+        var split = SearchSplit.Create(images.Count, config.TrainPortion);
+        var trainAugmentation = Augmentation.Training(data.Info);
+        var validAugmentation = config.CleanValidation ? Augmentation.Evaluation(data.Info) : trainAugmentation;
+        ulong seed = (ulong)config.Seed;
+        using var trainLoader = new DataLoader(images, split.Train, backend, new DataLoaderOptions
+        {
+            BatchSize = config.BatchSize, Shuffle = true, Training = true, Seed = seed,
+            Augmentation = trainAugmentation, Prefetch = config.Prefetch,
+        });
+        using var validLoader = new DataLoader(images, split.Valid, backend, new DataLoaderOptions
+        {
+            BatchSize = config.BatchSize, Shuffle = false, Training = false, Seed = seed,
+            Augmentation = validAugmentation, Prefetch = config.Prefetch,
+        });
+        if (trainLoader.BatchesPerEpoch == 0)
+            throw new ArgumentException($"Search: the weight-training part has {split.Train.Count} image(s) ({split}); a training step needs at least 2. Use more data or a larger --train-portion.");
+
+        var supernet = factory(config.Space, new SupernetSpec(images.Channels, images.ClassCount, config.Reduction, config.AllowNone, config.Seed), backend);
+        var net = supernet.Network;
+        try
+        {
+            var session = new Session(config, supernet, folder, backend, trainLoader, validLoader, observer, cancellation);
+            return session.Run(saved);
+        }
+        finally
+        {
+            net.Dispose();
+        }
+    }
+
+    /// <summary>The saved state, after checking that <paramref name="config"/> may continue it.</summary>
+    private static RunState CheckResumable(RunFolder folder, SearchConfig config)
+    {
+        RunState state;
+        try
+        {
+            state = folder.ReadState();
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new SearchResumeException(e.Message);
+        }
+        var differences = config.Differences(state.Config, nameof(SearchConfig.Epochs), nameof(SearchConfig.OutDir));
+        if (differences.Count > 0)
+            throw new SearchResumeException(
+                $"{folder.Path} cannot be resumed with different settings: " +
+                string.Join("; ", differences.Select(d => $"{SearchConfig.JsonName(d.Member)} is {SearchConfig.FormatValue(d.Theirs)} in the run, {SearchConfig.FormatValue(d.Mine)} given")) +
+                ". Only the number of epochs may change (upward).");
+        if (config.Epochs < state.Config.Epochs)
+            throw new SearchResumeException(
+                $"{folder.Path}: the run has {state.Config.Epochs} epochs and {state.CompletedEpochs} completed; {config.Epochs} given. Resuming may keep or raise the epoch count, not lower it.");
+        return state;
+    }
+
+    /// <summary>One run's objects and its epoch loop.</summary>
+    private sealed class Session
+    {
+        private readonly SearchConfig _config;
+        private readonly ISearchSupernet _supernet;
+        private readonly Module _net;
+        private readonly IReadOnlyList<AttentionModule> _modules;
+        private readonly IReadOnlyList<string> _moduleNames;
+        private readonly RunFolder _folder;
+        private readonly IBackend _backend;
+        private readonly DataLoader _trainLoader, _validLoader;
+        private readonly SearchObserver _observer;
+        private readonly CancellationToken _cancellation;
+        private readonly List<(string Name, Parameter Param)> _parameters;
+        private readonly List<Parameter> _parameterList;
+
+        public Session(SearchConfig config, ISearchSupernet supernet, RunFolder folder, IBackend backend, DataLoader trainLoader,
+            DataLoader validLoader, SearchObserver observer, CancellationToken cancellation)
+        {
+            _config = config;
+            _supernet = supernet;
+            _net = supernet.Network;
+            _modules = supernet.AttentionModules;
+            _moduleNames = NameModules(_net, _modules);
+            _folder = folder;
+            _backend = backend;
+            _trainLoader = trainLoader;
+            _validLoader = validLoader;
+            _observer = observer;
+            _cancellation = cancellation;
+            _parameters = _net.NamedParameters().ToList();
+            _parameterList = _parameters.Select(p => p.Param).ToList();
+        }
+
+        public SearchResult Run(RunState? saved)
+        {
+            using var sgd = new Sgd(_parameters, (float)_config.LearningRate, (float)_config.Momentum,
+                weightDecay: (float)_config.WeightDecay, nesterov: _config.Nesterov);
+            var metrics = new List<EpochRecord>();
+            var history = new List<AttentionSnapshot>();
+            int completed = 0;
+            if (saved is not null)
+            {
+                Restore(saved, sgd);
+                completed = saved.CompletedEpochs;
+                metrics.AddRange(saved.Metrics);
+                for (int e = 1; e <= completed; e++) history.Add(_folder.ReadAttention(e));
+            }
+            var schedule = new CosineAnnealingLR(sgd, _config.Epochs, _config.LearningRateMin, lastEpoch: completed - 1);
+
+            _folder.Create();
+            _folder.WriteConfig(_config);
+            _observer.Started(new SearchStart(_config, _folder.Path, _backend.Description, _net.ParameterCount(), _modules.Count,
+                _trainLoader.ImagesPerEpoch, _validLoader.ImagesPerEpoch, _trainLoader.BatchesPerEpoch, _validLoader.BatchesPerEpoch, completed + 1));
+
+            for (int epoch = completed + 1; epoch <= _config.Epochs; epoch++)
+            {
+                schedule.LastEpoch = epoch - 1;
+                // The float rate the steps use, as its shortest decimal (0.021485, not 0.021485000848770142).
+                double lr = double.Parse(sgd.LearningRate.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+                _observer.EpochStarted(epoch, lr);
+                var total = Stopwatch.StartNew();
+                var train = Train(epoch, sgd, completed);
+                if (train is null) return Interrupted(completed, metrics);
+                var valid = CollectImportance(epoch);
+                if (valid is null) return Interrupted(completed, metrics);
+                var arch = _supernet.Derive(valid.Value.Importance);
+                double seconds = total.Elapsed.TotalSeconds;
+
+                var t = train.Value;
+                var record = new EpochRecord(epoch, lr, t.LossSum / t.Images, 100.0 * t.Correct / t.Images,
+                    100.0 * valid.Value.Correct / valid.Value.Images, arch.Text, arch.SkipConnectCount, seconds,
+                    t.Images / Math.Max(t.Seconds, 1e-9), t.Images, valid.Value.Images);
+                var snapshot = Snapshot(epoch, arch, valid.Value.Importance, valid.Value.Images);
+                metrics.Add(record);
+                history.Add(snapshot);
+                Save(epoch, sgd, metrics, snapshot, arch);
+                completed = epoch;
+                if (_config.Plots && RunPlots.Write(_folder, metrics, history) is { } warning) _observer.Warning(warning);
+                _observer.EpochCompleted(record, arch);
+            }
+            return new SearchResult(SearchOutcome.Completed, _folder.Path, completed, _config.Epochs, metrics.LastOrDefault());
+        }
+
+        private SearchResult Interrupted(int completed, List<EpochRecord> metrics) =>
+            new(SearchOutcome.Interrupted, _folder.Path, completed, _config.Epochs, metrics.LastOrDefault());
+
+        private readonly record struct TrainTotals(double LossSum, long Correct, int Images, double Seconds);
+
+        private readonly record struct ValidTotals(IReadOnlyList<double[]> Importance, long Correct, int Images);
+
+        /// <summary>One epoch of weight training; null when cancelled.</summary>
+        private TrainTotals? Train(int epoch, Sgd sgd, int completed)
+        {
+            _net.Train();
+            var clock = Stopwatch.StartNew();
+            double lossSum = 0;
+            long correct = 0;
+            int images = 0, step = 0;
+            foreach (var batch in _trainLoader.Epoch(epoch - 1))
+            {
+                double loss;
+                using (batch)
+                {
+                    if (_cancellation.IsCancellationRequested) return null;
+                    step++;
+                    using var scope = TensorScope.Begin();
+                    sgd.ZeroGrad();
+                    var logits = _net.Forward(new Var(batch.Images));
+                    var lossVar = Functional.CrossEntropy(logits, batch.Labels);
+                    if (_backend.HasNonFinite(lossVar.Data)) throw NonFinite(epoch, step, lossVar.Data.Item(), sgd.LearningRate, completed);
+                    lossVar.Backward();
+                    GradClip.ClipGradNorm(_parameterList, _config.GradClip);
+                    sgd.Step();
+                    loss = lossVar.Data.Item();
+                    lossSum += loss * batch.Count;
+                    correct += CountCorrect(logits.Data, batch.Labels);
+                    images += batch.Count;
+                }
+                _observer.TrainStepCompleted(epoch, step, loss);
+            }
+            return new TrainTotals(lossSum, correct, images, clock.Elapsed.TotalSeconds);
+        }
+
+        /// <summary>The validation pass of an epoch: importance of every module and the supernet's accuracy; null when cancelled.</summary>
+        private ValidTotals? CollectImportance(int epoch)
+        {
+            _net.Eval();
+            foreach (var m in _modules) m.StartImportance();
+            try
+            {
+                long correct = 0;
+                int images = 0, number = 0;
+                using (GradMode.NoGrad())
+                {
+                    foreach (var batch in _validLoader.Epoch(epoch - 1))
+                    {
+                        using (batch)
+                        {
+                            if (_cancellation.IsCancellationRequested) return null;
+                            using var scope = TensorScope.Begin();
+                            var logits = _net.Forward(new Var(batch.Images));
+                            correct += CountCorrect(logits.Data, batch.Labels);
+                            images += batch.Count;
+                        }
+                        _observer.ValidationBatchCompleted(epoch, ++number);
+                    }
+                }
+                var importance = new List<double[]>(_modules.Count);
+                for (int i = 0; i < _modules.Count; i++)
+                {
+                    var acc = _modules[i].Importance
+                        ?? throw new InvalidOperationException($"Attention module '{_moduleNames[i]}' stopped collecting importance during the validation pass.");
+                    importance.Add(acc.ToDoubleArray());
+                }
+                return new ValidTotals(importance, correct, images);
+            }
+            finally
+            {
+                foreach (var m in _modules) m.StopImportance();
+                _net.Train();
+            }
+        }
+
+        private AttentionSnapshot Snapshot(int epoch, DerivedArchitecture arch, IReadOnlyList<double[]> importance, int validImages)
+        {
+            var names = arch.CandidateNames;
+            var edges = arch.Edges.Select(e => new AttentionEdgeRecord(e.Edge, names.Take(e.Importance.Count).ToList(), e.Importance.ToList(),
+                e.Chosen, e.Chosen >= 0 && e.Chosen < names.Count ? names[e.Chosen] : $"#{e.Chosen}")).ToList();
+            var modules = importance.Select((v, i) => new AttentionModuleRecord(_moduleNames[i], v)).ToList();
+            return new AttentionSnapshot(epoch, arch.Text, arch.SkipConnectCount, validImages, names.ToList(), edges, modules);
+        }
+
+        /// <summary>Writes the epoch's files, state.json last.</summary>
+        private void Save(int epoch, Sgd sgd, List<EpochRecord> metrics, AttentionSnapshot snapshot, DerivedArchitecture arch)
+        {
+            _folder.WriteAttention(snapshot);
+            _folder.WriteMetrics(metrics);
+            _folder.WriteArch(arch.Text);
+            var metadata = new Dictionary<string, string> { [RunFolder.EpochMetadataKey] = epoch.ToString(CultureInfo.InvariantCulture) };
+            _net.SaveSafetensors(_folder.Checkpoint, metadata);
+            var optimizer = sgd.ExportState();
+            Safetensors.Save(_folder.Optimizer, optimizer.Tensors.Select(t => KeyValuePair.Create(t.Name, t.Value)).ToList(), metadata);
+            _folder.WriteState(new RunState(RunState.CurrentFormat, epoch, epoch == _config.Epochs, _config, _backend.Description,
+                new SortedDictionary<string, int>(optimizer.Steps.ToDictionary(), StringComparer.Ordinal),
+                optimizer.Groups.Select(g => new OptimizerGroupRecord(g.LearningRate, g.InitialLearningRate)).ToList(), metrics.ToList()));
+        }
+
+        /// <summary>Loads the weights and the optimiser state of the last completed epoch.</summary>
+        private void Restore(RunState saved, Sgd sgd)
+        {
+            int epoch = saved.CompletedEpochs;
+            foreach (var file in new[] { RunFolder.CheckpointFile, RunFolder.OptimizerFile })
+            {
+                if (!File.Exists(_folder.File(file)))
+                    throw new SearchResumeException($"{_folder.File(file)} is missing, though {RunFolder.StateFile} records {epoch} completed epoch(s); the run folder is incomplete.");
+            }
+            // Through LoadStateDict rather than ModuleCheckpoint.LoadSafetensors: only LoadStateDict
+            // lets modules refresh host mirrors of their buffers (BatchNorm2d's batch counter).
+            var weights = Safetensors.Load(_folder.Checkpoint, _backend, out var weightsMeta);
+            try
+            {
+                CheckEpoch(RunFolder.CheckpointFile, weightsMeta, epoch);
+                _net.LoadStateDict(weights.Select(kv => (kv.Key, kv.Value)));
+            }
+            catch (ArgumentException e)
+            {
+                throw new SearchResumeException($"{_folder.Checkpoint} does not fit the supernet built from {RunFolder.ConfigFile}: {e.Message}");
+            }
+            finally
+            {
+                foreach (var t in weights.Values) t.Dispose();
+            }
+            var loaded = Safetensors.Load(_folder.Optimizer, _backend, out var optimizerMeta);
+            try
+            {
+                CheckEpoch(RunFolder.OptimizerFile, optimizerMeta, epoch);
+                sgd.ImportState(new OptimizerState(
+                    loaded.Select(kv => (kv.Key, kv.Value)).ToList(),
+                    saved.OptimizerSteps,
+                    saved.OptimizerGroups.Select(g => new GroupState(g.LearningRate, g.InitialLearningRate)).ToList()));
+            }
+            finally
+            {
+                foreach (var t in loaded.Values) t.Dispose();
+            }
+        }
+
+        private void CheckEpoch(string file, IReadOnlyDictionary<string, string> metadata, int epoch)
+        {
+            string expected = epoch.ToString(CultureInfo.InvariantCulture);
+            if (!metadata.TryGetValue(RunFolder.EpochMetadataKey, out var found) || found != expected)
+                throw new SearchResumeException(
+                    $"{_folder.File(file)} holds epoch {found ?? "(none recorded)"} but {RunFolder.StateFile} records {epoch} completed epoch(s): " +
+                    "the last save was interrupted between two files, and this folder cannot be resumed exactly.");
+        }
+
+        private NonFiniteLossException NonFinite(int epoch, int step, float loss, float lr, int completed)
+        {
+            string saved = completed > 0
+                ? $"{_folder.Path} still holds epoch {completed} (checkpoint, optimizer state and metrics)."
+                : "No epoch had completed, so the run folder holds no checkpoint.";
+            return new NonFiniteLossException(
+                $"Epoch {epoch}, step {step} of {_trainLoader.BatchesPerEpoch}: the training loss is {loss.ToString(CultureInfo.InvariantCulture)} " +
+                $"(learning rate {lr.ToString(CultureInfo.InvariantCulture)}). The search stopped before updating the weights and saved nothing of epoch {epoch}. {saved}",
+                epoch, step, completed);
+        }
+    }
+
+    /// <summary>Each attention module's dotted name in the network.</summary>
+    /// <exception cref="InvalidOperationException">A module is not part of the network (it would be neither trained nor saved).</exception>
+    private static IReadOnlyList<string> NameModules(Module net, IReadOnlyList<AttentionModule> modules)
+    {
+        var names = new Dictionary<Module, string>(ReferenceEqualityComparer.Instance);
+        foreach (var (name, m) in net.NamedModules()) names.TryAdd(m, name);
+        var result = new string[modules.Count];
+        for (int i = 0; i < modules.Count; i++)
+        {
+            if (!names.TryGetValue(modules[i], out var name))
+                throw new InvalidOperationException(
+                    $"The supernet's attention module {i} is not a submodule of its Network: its weights would be neither trained nor saved.");
+            result[i] = name;
+        }
+        return result;
+    }
+
+    /// <summary>Images whose largest logit (first on ties) is at their label.</summary>
+    internal static long CountCorrect(Tensor logits, Tensor labels)
+    {
+        var scores = logits.ToArray();
+        var truth = labels.ToInt32Array();
+        int classes = (int)(scores.Length / Math.Max(truth.Length, 1));
+        long correct = 0;
+        for (int i = 0; i < truth.Length; i++)
+        {
+            int best = 0;
+            for (int c = 1; c < classes; c++)
+            {
+                if (scores[i * classes + c] > scores[i * classes + best]) best = c;
+            }
+            if (best == truth[i]) correct++;
+        }
+        return correct;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using AgNas.Search.Data;
+using AgNas.Search.Runs;
+using AgNas.Tensors;
+
+namespace AgNas.Search.Tests.Runs;
+
+/// <summary>Tiny in-memory data and settings for search-loop tests.</summary>
+public static class RunTestData
+{
+    /// <summary>
+    /// <paramref name="count"/> 1×8×8 images of 4 classes: class c is a bright 4×4 quadrant c on a
+    /// dim pseudo-random background, so a tiny network learns something in a few steps.
+    /// </summary>
+    public static SearchData Quadrants(int count = 96)
+    {
+        const int side = 8, classes = 4;
+        var pixels = new byte[count * side * side];
+        var labels = new int[count];
+        for (int n = 0; n < count; n++)
+        {
+            int c = n % classes;
+            labels[n] = c;
+            for (int y = 0; y < side; y++)
+            for (int x = 0; x < side; x++)
+            {
+                bool lit = (y < side / 2 ? 0 : 2) + (x < side / 2 ? 0 : 1) == c;
+                int noise = (int)(CounterRandom.Hash(17, (ulong)(n * 64 + y * 8 + x)) % 60);
+                pixels[n * 64 + y * 8 + x] = (byte)(lit ? 160 + noise : noise);
+            }
+        }
+        var images = new ImageDataset("quadrants", pixels, labels, 1, side, side, classes);
+        var info = new DatasetInfo("quadrants", 1, side, side, classes, [0.3f], [0.3f], FlipByDefault: true, CropPadding: 1,
+            TrainCount: count, TestCount: 0, SubFolder: "quadrants", DefaultDirectory: null, HowToGet: "made by the tests");
+        return new SearchData(images, info);
+    }
+
+    /// <summary>A 3-epoch tiny-space search in <paramref name="outDir"/> at batch 16 (3 steps and 3 validation batches per epoch).</summary>
+    public static SearchConfig Config(string outDir) => new()
+    {
+        Space = AgNas.TestSupport.TinySupernet.SpaceName,
+        Dataset = "quadrants",
+        Epochs = 3,
+        BatchSize = 16,
+        OutDir = outDir,
+    };
+
+    public static string Sha256(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
+
+    /// <summary>metrics.jsonl without the timing fields, which differ between runs.</summary>
+    public static IReadOnlyList<EpochRecord> MetricsWithoutTimes(string dir) =>
+        File.ReadAllLines(Path.Combine(dir, RunFolder.MetricsFile))
+            .Select(l => System.Text.Json.JsonSerializer.Deserialize<EpochRecord>(l, RunJson.Options)! with { Seconds = 0, ImagesPerSecond = 0 })
+            .ToList();
+}
