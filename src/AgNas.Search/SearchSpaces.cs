@@ -1,3 +1,4 @@
+using AgNas.Search.Spaces.Nb201;
 using AgNas.Tensors;
 
 namespace AgNas.Search;
@@ -32,7 +33,6 @@ public static class SearchSpaces
 
     /// <summary>The supernet of <paramref name="space"/> (case-insensitive) for <paramref name="spec"/>, its weights on <paramref name="backend"/>.</summary>
     /// <exception cref="ArgumentException">Unknown space; the message lists the known ones.</exception>
-    /// <exception cref="NotSupportedException">The space is known but its supernet is not built into this version.</exception>
     public static ISearchSupernet Create(string space, SupernetSpec spec, IBackend backend)
     {
         ArgumentNullException.ThrowIfNull(space);
@@ -40,8 +40,14 @@ public static class SearchSpaces
         ArgumentNullException.ThrowIfNull(backend);
         return space.ToLowerInvariant() switch
         {
-            Nb201 => throw new NotSupportedException(
-                "Search space 'nb201': the nb201 supernet is not merged yet (Spaces/Nb201/Nb201Supernet.cs); this build cannot search it."),
+            Nb201 => new Nb201Supernet(new Nb201SupernetConfig
+            {
+                InputChannels = spec.InputChannels,
+                Classes = spec.Classes,
+                Reduction = spec.Reduction,
+                AllowNone = spec.AllowNone,
+                Seed = (ulong)spec.Seed,
+            }, backend),
             _ => throw new ArgumentException($"Unknown search space '{space}'; expected one of: {string.Join(", ", Names)}.", nameof(space)),
         };
     }

@@ -150,14 +150,24 @@ public class SearchVerbTests
 
     /// <summary>Until the NB201 supernet is merged, the built-in nb201 space says so (exit 1) and creates no run folder. Replace with the real nb201 test after the merge.</summary>
     [Fact]
-    public void TheNb201SpaceReportsThatItsSupernetIsNotMergedYet()
+    public void Nb201SearchOnATinySetWritesTheRunFolderAndLooksUpTheArch()
     {
         using var tmp = new TempFolder();
-        var data = SearchCli.WriteIdx(tmp.Sub("data"));
-        var (code, _, error) = SearchCli.Run(["search", "--dataset", "mnist", "--data-dir", data, "--out", tmp.Sub("run")], SearchRunner.BuiltIn);
-        Assert.Equal(ExitCodes.Failure, code);
-        Assert.Contains("not merged yet", Flat(error));
-        Assert.False(File.Exists(Path.Combine(tmp.Sub("run"), RunFolder.ConfigFile)));
+        var data = SearchCli.WriteIdx(tmp.Sub("data"), count: 96);
+        var run = tmp.Sub("run");
+        var (code, output, error) = SearchCli.Run(
+            ["search", "--space", "nb201", "--dataset", "mnist", "--data-dir", data, "--out", run, "--epochs", "2", "--batch-size", "16"],
+            SearchRunner.BuiltIn);
+        Assert.True(code == ExitCodes.Ok, error + output);
+        foreach (var file in new[] { RunFolder.ConfigFile, "metrics.jsonl", "arch.txt", "checkpoint.safetensors", "state.json", "attention/epoch-001.json", "attention/epoch-002.json" })
+            Assert.True(File.Exists(Path.Combine(run, file)), $"{file} missing from the run folder");
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Length);
+        var arch = File.ReadAllText(Path.Combine(run, "arch.txt")).Trim();
+        var parsed = AgNas.Search.Spaces.Nb201.Nb201Arch.Parse(arch);
+        Assert.Equal(arch, parsed.ToString());
+        Assert.DoesNotContain("none", arch);
+        Assert.Contains(arch, Flat(output));
+        Assert.Contains("ImageNet16-120", output);
     }
 }
 

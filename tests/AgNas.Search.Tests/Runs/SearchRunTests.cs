@@ -329,7 +329,7 @@ public class SearchRunTests
     public void AnAttentionModuleOutsideTheNetworkIsRejected()
     {
         using var dir = new TempDir();
-        using var stray = new Attention.AttentionModule(3, 4, 8, backend: CpuBackend.Instance);
+        using var stray = new AgNas.Search.Attention.AttentionModule(3, 4, 8, backend: CpuBackend.Instance);
         SupernetFactory detached = (space, spec, backend) => new Detached(new TinySupernet(spec, backend), stray);
         var e = Assert.Throws<InvalidOperationException>(() => SearchRun.Run(RunTestData.Config(dir.Path), Data, detached));
         Assert.Contains("not a submodule", e.Message);
@@ -337,10 +337,10 @@ public class SearchRunTests
     }
 
     /// <summary>Breaks the contract: one attention module is not part of the network.</summary>
-    private sealed class Detached(TinySupernet inner, Attention.AttentionModule stray) : ISearchSupernet
+    private sealed class Detached(TinySupernet inner, AgNas.Search.Attention.AttentionModule stray) : ISearchSupernet
     {
         public AgNas.Autograd.Modules.Module Network => inner.Network;
-        public IReadOnlyList<Attention.AttentionModule> AttentionModules => [.. inner.AttentionModules, stray];
+        public IReadOnlyList<AgNas.Search.Attention.AttentionModule> AttentionModules => [.. inner.AttentionModules, stray];
         public DerivedArchitecture Derive(IReadOnlyList<double[]> importance) => inner.Derive(importance);
     }
 }
