@@ -150,24 +150,37 @@ public class SearchVerbTests
 
     /// <summary>Until the NB201 supernet is merged, the built-in nb201 space says so (exit 1) and creates no run folder. Replace with the real nb201 test after the merge.</summary>
     [Fact]
-    public void Nb201SearchOnATinySetWritesTheRunFolderAndLooksUpTheArch()
+    public void Nb201SearchOnATinySetWritesTheRunFolderLooksUpTheArchAndResumesBitIdentically()
     {
         using var tmp = new TempFolder();
         var data = SearchCli.WriteIdx(tmp.Sub("data"), count: 96);
+        string[] Args(string run) => ["search", "--space", "nb201", "--dataset", "mnist", "--data-dir", data, "--out", run, "--epochs", "2", "--batch-size", "16"];
         var run = tmp.Sub("run");
-        var (code, output, error) = SearchCli.Run(
-            ["search", "--space", "nb201", "--dataset", "mnist", "--data-dir", data, "--out", run, "--epochs", "2", "--batch-size", "16"],
-            SearchRunner.BuiltIn);
+        var (code, output, error) = SearchCli.Run(Args(run), SearchRunner.BuiltIn);
         Assert.True(code == ExitCodes.Ok, error + output);
-        foreach (var file in new[] { RunFolder.ConfigFile, "metrics.jsonl", "arch.txt", "checkpoint.safetensors", "state.json", "attention/epoch-001.json", "attention/epoch-002.json" })
+        foreach (var file in new[] { RunFolder.ConfigFile, RunFolder.MetricsFile, RunFolder.ArchFile, RunFolder.CheckpointFile, RunFolder.OptimizerFile, RunFolder.StateFile })
             Assert.True(File.Exists(Path.Combine(run, file)), $"{file} missing from the run folder");
-        Assert.Equal(2, File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Length);
-        var arch = File.ReadAllText(Path.Combine(run, "arch.txt")).Trim();
-        var parsed = AgNas.Search.Spaces.Nb201.Nb201Arch.Parse(arch);
-        Assert.Equal(arch, parsed.ToString());
+        var folder = new RunFolder(run);
+        Assert.True(File.Exists(folder.AttentionFile(1)) && File.Exists(folder.AttentionFile(2)));
+        Assert.Equal(2, File.ReadAllLines(folder.File(RunFolder.MetricsFile)).Length);
+        var arch = File.ReadAllText(folder.File(RunFolder.ArchFile)).Trim();
+        Assert.Equal(arch, AgNas.Search.Spaces.Nb201.Nb201Arch.Parse(arch).ToString());
         Assert.DoesNotContain("none", arch);
         Assert.Contains(arch, Flat(output));
         Assert.Contains("ImageNet16-120", output);
+
+        // Interrupted after epoch 1, then resumed: the same weights, optimiser state and cell.
+        var resumed = tmp.Sub("resumed");
+        using var cts = new CancellationTokenSource();
+        (code, output, error) = SearchCli.Run(Args(resumed), SearchRunner.BuiltIn, new CancelAfterEpoch(cts, 1), cts);
+        Assert.True(code == SearchRunner.InterruptedExitCode, error + output);
+        (code, output, error) = SearchCli.Run(["search", "--resume", resumed], SearchRunner.BuiltIn);
+        Assert.True(code == ExitCodes.Ok, error + output);
+        var other = new RunFolder(resumed);
+        Assert.Equal(File.ReadAllBytes(folder.File(RunFolder.CheckpointFile)), File.ReadAllBytes(other.File(RunFolder.CheckpointFile)));
+        Assert.Equal(File.ReadAllBytes(folder.File(RunFolder.OptimizerFile)), File.ReadAllBytes(other.File(RunFolder.OptimizerFile)));
+        Assert.Equal(arch, File.ReadAllText(other.File(RunFolder.ArchFile)).Trim());
+        Assert.Equal(File.ReadAllText(folder.AttentionFile(2)), File.ReadAllText(other.AttentionFile(2)));
     }
 }
 
