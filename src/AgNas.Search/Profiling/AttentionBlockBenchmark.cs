@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AgNas.Autograd;
 using AgNas.Autograd.Init;
 using AgNas.Search.Attention;
@@ -35,16 +34,6 @@ public static class AttentionBlockBenchmark
             module.ZeroGrad();
         }
 
-        for (int i = 0; i < warmup; i++) Step();
-        afterWarmup?.Invoke();
-        backend.Stats.ResetPeak();
-        var times = new List<double>(steps);
-        for (int i = 0; i < steps; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            Step();
-            times.Add(sw.Elapsed.TotalMilliseconds);
-        }
-        return StepTimings.From(batch, times, backend.Stats.PeakBytes);
+        return StepTimings.Measure(Step, batch, steps, warmup, backend, afterWarmup);
     }
 }

@@ -12,6 +12,25 @@ public sealed record StepTimings(int Batch, int Steps, double MedianMs, double M
 {
     public double ImagesPerSecond => Batch * 1000.0 / MedianMs;
 
+    /// <summary>
+    /// Runs <paramref name="step"/> <paramref name="warmup"/> times untimed, calls
+    /// <paramref name="afterWarmup"/>, resets the backend's peak, then times <paramref name="steps"/> runs.
+    /// </summary>
+    public static StepTimings Measure(Action step, int batch, int steps, int warmup, IBackend backend, Action? afterWarmup)
+    {
+        for (int i = 0; i < warmup; i++) step();
+        afterWarmup?.Invoke();
+        backend.Stats.ResetPeak();
+        var times = new List<double>(steps);
+        for (int i = 0; i < steps; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            step();
+            times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        return From(batch, times, backend.Stats.PeakBytes);
+    }
+
     /// <summary>Summarises step times in milliseconds (at least one).</summary>
     public static StepTimings From(int batch, IReadOnlyList<double> stepMs, long peakBytes)
     {
@@ -65,16 +84,6 @@ public static class StepBenchmark
             optimizer.Step();
         }
 
-        for (int i = 0; i < warmup; i++) Step();
-        afterWarmup?.Invoke();
-        backend.Stats.ResetPeak();
-        var times = new List<double>(steps);
-        for (int i = 0; i < steps; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            Step();
-            times.Add(sw.Elapsed.TotalMilliseconds);
-        }
-        return StepTimings.From(batch, times, backend.Stats.PeakBytes);
+        return StepTimings.Measure(Step, batch, steps, warmup, backend, afterWarmup);
     }
 }

@@ -98,17 +98,7 @@ public sealed unsafe partial class CpuBackend
         Tensor saveMean, Tensor saveInvStd)
     {
         const string op = nameof(BatchNormTrainBackward);
-        Check.Operands(op, this, (dx, "dx"), (dGamma, "dGamma"), (dBeta, "dBeta"), (dy, "dy"), (x, "x"), (gamma, "gamma"),
-            (saveMean, "saveMean"), (saveInvStd, "saveInvStd"));
-        var (channels, plane) = BatchNormLayout(op, x);
-        Check.SameShape(op, dy, x, "dy", "x");
-        Check.SameShape(op, dx, x, "dx", "x");
-        var c1 = new Shape(channels);
-        BatchNormChannelVector(op, dGamma, c1, "dGamma", x);
-        BatchNormChannelVector(op, dBeta, c1, "dBeta", x);
-        BatchNormChannelVector(op, gamma, c1, "gamma", x);
-        BatchNormChannelVector(op, saveMean, c1, "saveMean", x);
-        BatchNormChannelVector(op, saveInvStd, c1, "saveInvStd", x);
+        var (channels, plane) = CheckBatchNormBackward(op, dx, dGamma, dBeta, dy, x, gamma, (saveMean, "saveMean"), (saveInvStd, "saveInvStd"));
 
         int batch = x.Shape[0];
         long count = (long)batch * plane;
@@ -147,17 +137,7 @@ public sealed unsafe partial class CpuBackend
         Tensor mean, Tensor var, float eps)
     {
         const string op = nameof(BatchNormEvalBackward);
-        Check.Operands(op, this, (dx, "dx"), (dGamma, "dGamma"), (dBeta, "dBeta"), (dy, "dy"), (x, "x"), (gamma, "gamma"),
-            (mean, "mean"), (var, "var"));
-        var (channels, plane) = BatchNormLayout(op, x);
-        Check.SameShape(op, dy, x, "dy", "x");
-        Check.SameShape(op, dx, x, "dx", "x");
-        var c1 = new Shape(channels);
-        BatchNormChannelVector(op, dGamma, c1, "dGamma", x);
-        BatchNormChannelVector(op, dBeta, c1, "dBeta", x);
-        BatchNormChannelVector(op, gamma, c1, "gamma", x);
-        BatchNormChannelVector(op, mean, c1, "mean", x);
-        BatchNormChannelVector(op, var, c1, "var", x);
+        var (channels, plane) = CheckBatchNormBackward(op, dx, dGamma, dBeta, dy, x, gamma, (mean, "mean"), (var, "var"));
         BatchNormEps(op, eps);
 
         int batch = x.Shape[0];
@@ -298,5 +278,22 @@ public sealed unsafe partial class CpuBackend
         Vector<float> vk = new(k), vm = new(mean), vq = new(q), vr = new(r);
         for (int j = 0; j < vg.Length; j++) vd[j] = vk * vg[j] + vq * (vx[j] - vm) + vr;
         for (int i = vg.Length * Vector<float>.Count; i < dy.Length; i++) dx[i] = k * dy[i] + q * (x[i] - mean) + r;
+    }
+
+    /// <summary>The checks both batch-norm backwards share: operands, shapes, and the per-channel (C) vectors.</summary>
+    private (int Channels, int Plane) CheckBatchNormBackward(string op, Tensor dx, Tensor? dGamma, Tensor? dBeta, Tensor dy, Tensor x,
+        Tensor? gamma, (Tensor T, string Name) stat1, (Tensor T, string Name) stat2)
+    {
+        Check.Operands(op, this, (dx, "dx"), (dGamma, "dGamma"), (dBeta, "dBeta"), (dy, "dy"), (x, "x"), (gamma, "gamma"), stat1, stat2);
+        var (channels, plane) = BatchNormLayout(op, x);
+        Check.SameShape(op, dy, x, "dy", "x");
+        Check.SameShape(op, dx, x, "dx", "x");
+        var c1 = new Shape(channels);
+        BatchNormChannelVector(op, dGamma, c1, "dGamma", x);
+        BatchNormChannelVector(op, dBeta, c1, "dBeta", x);
+        BatchNormChannelVector(op, gamma, c1, "gamma", x);
+        BatchNormChannelVector(op, stat1.T, c1, stat1.Name, x);
+        BatchNormChannelVector(op, stat2.T, c1, stat2.Name, x);
+        return (channels, plane);
     }
 }
