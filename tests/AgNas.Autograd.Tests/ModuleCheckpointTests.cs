@@ -32,6 +32,8 @@ public class ModuleCheckpointTests
             using var b = Net(99);
             var meta = b.LoadSafetensors(path);
             Assert.Equal("3", meta["epoch"]);
+            // The host-side batch counter follows the loaded num_batches_tracked buffer.
+            Assert.Equal(1, ((BatchNorm2d)b.Children().ElementAt(1)).NumBatchesTracked);
             var sa = a.StateDict();
             var sb = b.StateDict();
             Assert.Equal(sa.Select(e => e.Name), sb.Select(e => e.Name));

@@ -16,6 +16,10 @@ public static class ModuleCheckpoint
     /// </summary>
     /// <exception cref="CheckpointMismatchException">Names, shapes or dtypes differ; every problem is listed and nothing is copied.</exception>
     /// <exception cref="CheckpointFormatException">The file is not valid safetensors.</exception>
-    public static IReadOnlyDictionary<string, string> LoadSafetensors(this Module module, string path) =>
-        Safetensors.LoadInto(path, module.StateDict().Select(e => new KeyValuePair<string, Tensor>(e.Name, e.Value)).ToList());
+    public static IReadOnlyDictionary<string, string> LoadSafetensors(this Module module, string path)
+    {
+        var metadata = Safetensors.LoadInto(path, module.StateDict().Select(e => new KeyValuePair<string, Tensor>(e.Name, e.Value)).ToList());
+        module.NotifyStateLoaded();
+        return metadata;
+    }
 }

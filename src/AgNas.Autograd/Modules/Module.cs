@@ -88,6 +88,12 @@ public abstract class Module : IDisposable
     /// </summary>
     protected virtual void OnStateLoaded() { }
 
+    /// <summary>Tells this module and its descendants that their tensors were overwritten from outside (a checkpoint load).</summary>
+    internal void NotifyStateLoaded()
+    {
+        foreach (var (_, m) in NamedModules()) m.OnStateLoaded();
+    }
+
     /// <summary>Releases what a subclass holds besides its parameters and buffers (called once by <see cref="Dispose"/>).</summary>
     protected virtual void OnDisposed() { }
 
@@ -241,7 +247,7 @@ public abstract class Module : IDisposable
         {
             if (given.TryGetValue(name, out var src) && !ReferenceEquals(src, dst)) CopyInto(dst, src);
         }
-        foreach (var (_, m) in NamedModules()) m.OnStateLoaded();
+        NotifyStateLoaded();
         return new LoadStateDictResult(missing, unexpected);
     }
 
@@ -283,7 +289,7 @@ public abstract class Module : IDisposable
                 old.Dispose();
             }
         }
-        foreach (var (_, m) in NamedModules()) m.OnStateLoaded();
+        NotifyStateLoaded();
         return this;
     }
 
