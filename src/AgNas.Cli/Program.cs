@@ -44,6 +44,7 @@ public static class Program
         VerbRegistration.Of<GradcheckOptions>(GradcheckRunner.Run),
         VerbRegistration.Of<BenchOptions>(BenchRunner.Run),
         VerbRegistration.Of<SearchOptions>(SearchRunner.Run),
+        VerbRegistration.Of<TrainOptions>(TrainRunner.Run),
         VerbRegistration.Of<LookupOptions>(LookupRunner.Run),
     ];
 

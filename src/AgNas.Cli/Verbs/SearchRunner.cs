@@ -16,7 +16,7 @@ namespace AgNas.Cli.Verbs;
 public static class SearchRunner
 {
     /// <summary>Exit status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).</summary>
-    public const int InterruptedExitCode = 130;
+    public const int InterruptedExitCode = RunVerb.InterruptedExitCode;
 
     /// <summary>The spaces a runner can build: their names (for checking --space) and the factory.</summary>
     internal sealed record SpaceSet(IReadOnlyList<string> Names, SupernetFactory Create);
@@ -41,42 +41,9 @@ public static class SearchRunner
         var data = SearchData.Load(config);
         WriteSettings(context, config, resume);
 
-        var ownCancellation = cancellation is null ? new CancellationTokenSource() : null;
-        var cts = cancellation ?? ownCancellation!;
-        int presses = 0;
-        void OnCancelKey(object? sender, ConsoleCancelEventArgs e)
-        {
-            // First Ctrl-C: finish the current step and return (the last epoch's files stay). Second: let the process end.
-            if (Interlocked.Increment(ref presses) > 1) return;
-            e.Cancel = true;
-            cts.Cancel();
-        }
-
-        SearchResult result;
-        Console.CancelKeyPress += OnCancelKey;
-        try
-        {
-            var table = new EpochTable(context, observer);
-            if (context.Out.Profile.Capabilities.Interactive)
-            {
-                result = context.Out.Progress().AutoClear(true).HideCompleted(true)
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                    .Start(progress =>
-                    {
-                        table.Progress = progress;
-                        return SearchRun.Run(config, data, spaces.Create, table, resume, cts.Token);
-                    });
-            }
-            else
-            {
-                result = SearchRun.Run(config, data, spaces.Create, table, resume, cts.Token);
-            }
-        }
-        finally
-        {
-            Console.CancelKeyPress -= OnCancelKey;
-            ownCancellation?.Dispose();
-        }
+        var table = new EpochTable(context, observer);
+        var result = RunVerb.WithCtrlC(cancellation, token =>
+            RunVerb.WithProgress(context, table.Progress, () => SearchRun.Run(config, data, spaces.Create, table, resume, token)));
         return Report(context, config, result);
     }
 
@@ -114,12 +81,7 @@ public static class SearchRunner
         return config;
     }
 
-    /// <summary>
-    /// The run's config.json with the epoch count raised when --epochs asks for it. Options are
-    /// compared by value: one that differs from its default and from the run's value is a conflict.
-    /// An option given with exactly its default value cannot be told from an omitted one (the
-    /// parser fills in defaults) and is therefore taken from the run.
-    /// </summary>
+    /// <summary>The run's config.json with the epoch count raised when --epochs asks for it (see <see cref="RunVerb.ResumeEpochs"/>).</summary>
     private static SearchConfig ResumeConfig(SearchOptions options, SpaceSet spaces)
     {
         var folder = new RunFolder(options.Resume);
@@ -137,30 +99,9 @@ public static class SearchRunner
 
         var now = DateTime.Now;
         // Compared resolved, so that e.g. --device auto or a relative --data-dir that mean the run's values agree with them.
-        var given = Resolved(ToConfig(options, now));
-        var defaults = Resolved(ToConfig(new SearchOptions(), now));
-        var conflicts = new List<string>();
-        int epochs = saved.Epochs;
-        foreach (var (member, value, _) in given.Differences(defaults, nameof(SearchConfig.OutDir)))
-        {
-            object? theirs = SearchConfig.Members.Single(m => m.Name == member).GetValue(saved);
-            if (member == nameof(SearchConfig.Epochs))
-            {
-                if (given.Epochs < saved.Epochs)
-                    conflicts.Add($"--epochs {given.Epochs} is below the run's {saved.Epochs} (it may only be raised)");
-                epochs = given.Epochs;
-            }
-            else if (!Equals(value, theirs))
-            {
-                conflicts.Add($"{OptionName(member)} {SearchConfig.FormatValue(value)} (the run has {SearchConfig.FormatValue(theirs)})");
-            }
-        }
-        if (options.OutDir.Length > 0 && Path.GetFullPath(options.OutDir) != folder.Path)
-            conflicts.Add($"--out {options.OutDir} (the run folder is {folder.Path})");
-        if (conflicts.Count > 0)
-            throw new UsageException(
-                $"--resume {options.Resume}: these options conflict with the run's {RunFolder.ConfigFile}: {string.Join("; ", conflicts)}. " +
-                "Leave them out (the run keeps its settings); only --epochs may change, upward.");
+        var given = RunVerb.Resolved(() => ToConfig(options, now).Resolved());
+        var defaults = RunVerb.Resolved(() => ToConfig(new SearchOptions(), now).Resolved());
+        int epochs = RunVerb.ResumeEpochs(options.Resume, folder, saved, given, defaults, options.OutDir, typeof(SearchOptions));
         return Checked(saved with { Epochs = epochs, OutDir = folder.Path }, spaces);
     }
 
@@ -177,52 +118,14 @@ public static class SearchRunner
         return config.Resolved();
     }
 
-    private static SearchConfig Resolved(SearchConfig config)
-    {
-        try
-        {
-            return config.Resolved();
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException(e.Message);
-        }
-    }
-
-    /// <summary>The option that sets a SearchConfig member (properties of SearchOptions share the members' names).</summary>
-    internal static string OptionName(string member)
-    {
-        var property = typeof(SearchOptions).GetProperty(member);
-        var option = property?.GetCustomAttributes(typeof(CommandLine.OptionAttribute), false).OfType<CommandLine.OptionAttribute>().FirstOrDefault();
-        return option is null ? SearchConfig.JsonName(member) : "--" + option.LongName;
-    }
-
-    private static void WriteSettings(CliContext context, SearchConfig config, bool resume)
-    {
-        var table = new Table().Border(TableBorder.Rounded)
-            .Title(resume ? "agnas search --resume: settings from config.json" : "agnas search: settings (config.json)")
-            .AddColumn("Setting").AddColumn("Value");
-        foreach (var (key, value) in config.Rows()) table.AddRow(Markup.Escape(key), Markup.Escape(value));
-        context.Out.Write(table);
-    }
+    private static void WriteSettings(CliContext context, SearchConfig config, bool resume) =>
+        RunVerb.WriteSettings(context, resume ? "agnas search --resume: settings from config.json" : "agnas search: settings (config.json)", config.Rows());
 
     private static int Report(CliContext context, SearchConfig config, SearchResult result)
     {
         var dir = result.RunDirectory;
         if (result.Outcome == SearchOutcome.Interrupted)
-        {
-            if (result.CompletedEpochs == 0)
-            {
-                context.OutWriter.WriteLine("Interrupted before the first epoch completed: nothing was saved to resume.");
-                context.OutWriter.WriteLine($"Start again with: agnas search --out {dir} ... (same options)");
-            }
-            else
-            {
-                context.OutWriter.WriteLine($"Interrupted during epoch {result.CompletedEpochs + 1} of {result.Epochs}; epochs 1-{result.CompletedEpochs} are saved in {dir}.");
-                context.OutWriter.WriteLine($"Resume with: agnas search --resume {dir}");
-            }
-            return InterruptedExitCode;
-        }
+            return RunVerb.ReportInterrupted(context, "search", result.CompletedEpochs, result.Epochs, dir);
 
         var last = result.Last!;
         context.OutWriter.WriteLine($"Derived architecture after epoch {last.Epoch} ({last.SkipConnectCount} skip_connect):");
@@ -241,75 +144,53 @@ public static class SearchRunner
     {
         private const string Header = "epoch          lr    loss  train%  valid%  skip        s    img/s  arch";
         private SearchStart? _start;
-        private ProgressTask? _task;
 
-        public ProgressContext? Progress { get; set; }
+        public EpochProgress Progress { get; } = new(context);
 
         public override void Started(SearchStart start)
         {
             _start = start;
-            Line($"{start.TrainImages} training / {start.ValidImages} validation images, {start.TrainBatches} steps per epoch; " +
+            Progress.Line($"{start.TrainImages} training / {start.ValidImages} validation images, {start.TrainBatches} steps per epoch; " +
                  $"{start.ParameterCount:N0} parameters, {start.AttentionModules} attention modules; {start.Backend}.");
-            if (start.FirstEpoch > start.Config.Epochs) Line($"The run already completed its {start.Config.Epochs} epochs; raise --epochs to continue it.");
-            else if (start.FirstEpoch > 1) Line($"Resuming at epoch {start.FirstEpoch} of {start.Config.Epochs}.");
-            Line(Header);
+            if (start.FirstEpoch > start.Config.Epochs) Progress.Line($"The run already completed its {start.Config.Epochs} epochs; raise --epochs to continue it.");
+            else if (start.FirstEpoch > 1) Progress.Line($"Resuming at epoch {start.FirstEpoch} of {start.Config.Epochs}.");
+            Progress.Line(Header);
             chained?.Started(start);
         }
 
         public override void EpochStarted(int epoch, double learningRate)
         {
-            if (Progress is not null && _start is not null)
-                _task = Progress.AddTask(Describe(epoch, null), maxValue: _start.TrainBatches + _start.ValidBatches);
+            if (_start is not null) Progress.Begin(Describe(epoch, null), _start.TrainBatches + _start.ValidBatches);
             chained?.EpochStarted(epoch, learningRate);
         }
 
         public override void TrainStepCompleted(int epoch, int step, double loss)
         {
-            if (_task is not null)
-            {
-                _task.Increment(1);
-                _task.Description = Describe(epoch, $"loss {loss.ToString("0.000", CultureInfo.InvariantCulture)}");
-            }
+            Progress.Advance(Describe(epoch, $"loss {loss.ToString("0.000", CultureInfo.InvariantCulture)}"));
             chained?.TrainStepCompleted(epoch, step, loss);
         }
 
         public override void ValidationBatchCompleted(int epoch, int batch)
         {
-            if (_task is not null)
-            {
-                _task.Increment(1);
-                _task.Description = Describe(epoch, "attention");
-            }
+            Progress.Advance(Describe(epoch, "attention"));
             chained?.ValidationBatchCompleted(epoch, batch);
         }
 
         public override void EpochCompleted(EpochRecord r, DerivedArchitecture arch)
         {
-            if (_task is not null)
-            {
-                _task.StopTask();
-                Progress?.RemoveTask(_task);
-                _task = null;
-            }
-            Line(string.Create(CultureInfo.InvariantCulture,
+            Progress.End();
+            Progress.Line(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Epoch,5} {r.LearningRate,11:0.000000} {r.TrainLoss,7:0.0000} {r.TrainAccuracy,7:0.00} {r.ValidAccuracy,7:0.00} {r.SkipConnectCount,5} {r.Seconds,8:0.0} {r.ImagesPerSecond,8:0.0}  {r.Arch}"));
             chained?.EpochCompleted(r, arch);
         }
 
         public override void Warning(string message)
         {
-            context.Error.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");
+            Progress.Warning(message);
             chained?.Warning(message);
         }
 
         private string Describe(int epoch, string? detail) =>
             $"epoch {epoch}/{_start?.Config.Epochs}" + (detail is null ? "" : " " + detail);
-
-        /// <summary>Through the console while a progress bar is live (it keeps the bar below the text), else unwrapped to the plain writer.</summary>
-        private void Line(string text)
-        {
-            if (Progress is not null) context.Out.Write(new Text(text + "\n"));
-            else context.OutWriter.WriteLine(text);
-        }
     }
 }

@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using AgNas.Autograd.Checkpoints;
+using AgNas.Autograd.Modules;
+using AgNas.Autograd.Optim;
+using AgNas.Tensors;
 
 namespace AgNas.Search.Runs;
 
 /// <summary>
-/// The files of one search run (DESIGN.md "A run on disk"):
+/// The files of one run (DESIGN.md "A run on disk"). A search run (<see cref="SearchRun"/>) holds:
 /// <list type="bullet">
 /// <item><c>config.json</c>: the resolved <see cref="SearchConfig"/>;</item>
 /// <item><c>metrics.jsonl</c>: one <see cref="EpochRecord"/> per line;</item>
@@ -16,6 +20,10 @@ namespace AgNas.Search.Runs;
 /// <item><c>state.json</c>: a <see cref="RunState"/>;</item>
 /// <item><c>curves.png</c>, <c>attention.png</c>: plots (or curves.csv and attention.csv where PNGs cannot be drawn).</item>
 /// </list>
+/// A training run (<see cref="TrainRun"/>) holds the same files without attention/, arch.txt and
+/// attention.png: config.json is a <see cref="TrainConfig"/>, metrics.jsonl holds
+/// <see cref="TrainEpochRecord"/>s, state.json is a <see cref="TrainState"/>, and the checkpoint is
+/// the trained network's.
 /// <para>Every file is written under a temporary name beside its final one and then moved over it,
 /// so an interrupted write leaves the previous version. At the end of an epoch the files are
 /// written in the order above, state.json last: state.json is the commit record, and the safetensors
@@ -60,15 +68,19 @@ public sealed class RunFolder
     /// <summary>True when a state.json exists: at least one epoch of a run completed here.</summary>
     public bool HasState => System.IO.File.Exists(File(StateFile));
 
-    /// <summary>Creates the folder and attention/.</summary>
-    public void Create() => Directory.CreateDirectory(System.IO.Path.Combine(Path, AttentionFolder));
+    /// <summary>Creates the folder and, for a search run, attention/.</summary>
+    public void Create(bool attention = true) => Directory.CreateDirectory(attention ? System.IO.Path.Combine(Path, AttentionFolder) : Path);
 
     // ---- writing -----------------------------------------------------------------------------
 
-    public void WriteConfig(SearchConfig config) => WriteAtomic(File(ConfigFile), config.ToJson() + "\n");
+    public void WriteConfig<TConfig>(TConfig config) where TConfig : class, IRunConfig<TConfig>
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        WriteAtomic(File(ConfigFile), config.ToJson() + "\n");
+    }
 
     /// <summary>Rewrites metrics.jsonl with exactly these records (so no line of an unfinished epoch survives a resume).</summary>
-    public void WriteMetrics(IEnumerable<EpochRecord> records)
+    public void WriteMetrics<TRecord>(IEnumerable<TRecord> records)
     {
         var sb = new StringBuilder();
         foreach (var r in records) sb.Append(JsonSerializer.Serialize(r, RunJson.Line)).Append('\n');
@@ -80,7 +92,27 @@ public sealed class RunFolder
 
     public void WriteArch(string arch) => WriteAtomic(File(ArchFile), arch + "\n");
 
-    public void WriteState(RunState state) => WriteAtomic(File(StateFile), JsonSerializer.Serialize(state, RunJson.Options) + "\n");
+    /// <summary>Writes state.json (a <see cref="RunState"/> or a <see cref="TrainState"/>); call it last at the end of an epoch.</summary>
+    public void WriteState<TState>(TState state) where TState : IRunState =>
+        WriteAtomic(File(StateFile), JsonSerializer.Serialize(state, RunJson.Options) + "\n");
+
+    /// <summary>
+    /// Saves the end of an epoch's training: <c>checkpoint.safetensors</c> (the network's state dict)
+    /// and <c>optimizer.safetensors</c> (the optimiser's tensors), both tagged with
+    /// <paramref name="epoch"/> in their metadata. Returns what state.json keeps of the optimiser.
+    /// </summary>
+    public SavedOptimizer SaveTraining(Module net, Optimizer optimizer, int epoch)
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        var metadata = new Dictionary<string, string> { [EpochMetadataKey] = epoch.ToString(CultureInfo.InvariantCulture) };
+        net.SaveSafetensors(Checkpoint, metadata);
+        var state = optimizer.ExportState();
+        Safetensors.Save(Optimizer, state.Tensors.Select(t => KeyValuePair.Create(t.Name, t.Value)).ToList(), metadata);
+        return new SavedOptimizer(
+            new SortedDictionary<string, int>(state.Steps.ToDictionary(), StringComparer.Ordinal),
+            state.Groups.Select(g => new OptimizerGroupRecord(g.LearningRate, g.InitialLearningRate)).ToList());
+    }
 
     /// <summary>Writes <paramref name="text"/> (UTF-8) to a temporary file beside <paramref name="path"/>, flushes it to disk and moves it over <paramref name="path"/>.</summary>
     public static void WriteAtomic(string path, string text) => WriteAtomic(path, stream =>
@@ -136,31 +168,105 @@ public sealed class RunFolder
 
     // ---- reading -----------------------------------------------------------------------------
 
-    /// <summary>The config.json of a run folder.</summary>
+    /// <summary>The config.json of a search run folder.</summary>
     /// <exception cref="FileNotFoundException">No config.json: not a run folder.</exception>
     /// <exception cref="InvalidDataException">The file is malformed (see <see cref="SearchConfig.FromJson"/>).</exception>
-    public SearchConfig ReadConfig()
+    public SearchConfig ReadConfig() => ReadConfig<SearchConfig>();
+
+    /// <summary>The config.json of a run folder, as the settings of <typeparamref name="TConfig"/>'s kind of run.</summary>
+    /// <exception cref="FileNotFoundException">No config.json: not a run folder.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed, or holds another kind of run's settings.</exception>
+    public TConfig ReadConfig<TConfig>() where TConfig : class, IRunConfig<TConfig>
     {
         var path = File(ConfigFile);
         if (!System.IO.File.Exists(path))
-            throw new FileNotFoundException($"{Path} is not a search run folder: it has no {ConfigFile}.", path);
-        return SearchConfig.FromJson(System.IO.File.ReadAllText(path), path);
+            throw new FileNotFoundException($"{Path} is not a run folder: it has no {ConfigFile}.", path);
+        return TConfig.FromJson(System.IO.File.ReadAllText(path), path);
     }
 
-    /// <summary>The state.json of a run folder.</summary>
+    /// <summary>The state.json of a search run folder.</summary>
     /// <exception cref="FileNotFoundException">No state.json (no epoch completed).</exception>
     /// <exception cref="InvalidDataException">Malformed or of another format.</exception>
-    public RunState ReadState()
+    public RunState ReadState() => ReadState<RunState>(RunState.CurrentFormat);
+
+    /// <summary>The state.json of a run folder, which must be of format <paramref name="format"/>.</summary>
+    /// <exception cref="FileNotFoundException">No state.json (no epoch completed).</exception>
+    /// <exception cref="InvalidDataException">Malformed or of another format.</exception>
+    public TState ReadState<TState>(string format) where TState : IRunState
     {
         var path = File(StateFile);
         if (!System.IO.File.Exists(path))
             throw new FileNotFoundException($"{Path} has no {StateFile}: no epoch of this run completed, so there is nothing to resume. Start it afresh.", path);
-        var state = Read<RunState>(path);
-        if (state.Format != RunState.CurrentFormat)
-            throw new InvalidDataException($"{path}: format '{state.Format}', expected '{RunState.CurrentFormat}'.");
-        if (state.CompletedEpochs < 1 || state.Metrics.Count != state.CompletedEpochs)
-            throw new InvalidDataException($"{path}: {state.CompletedEpochs} completed epochs with {state.Metrics.Count} metric records; expected at least one epoch and one record per epoch.");
+        string found = ReadFormat(path);
+        if (found != format)
+            throw new InvalidDataException($"{path}: format '{found}', expected '{format}'.");
+        var state = Read<TState>(path);
+        if (state.CompletedEpochs < 1 || state.MetricCount != state.CompletedEpochs)
+            throw new InvalidDataException($"{path}: {state.CompletedEpochs} completed epochs with {state.MetricCount} metric records; expected at least one epoch and one record per epoch.");
         return state;
+    }
+
+    /// <summary>
+    /// Loads what <see cref="SaveTraining"/> wrote into <paramref name="net"/> and <paramref name="optimizer"/>,
+    /// after checking that both files hold epoch <paramref name="epoch"/> (the one state.json records).
+    /// </summary>
+    /// <param name="net">The network, built from the run's config.json.</param>
+    /// <param name="optimizer">A fresh optimiser over <paramref name="net"/>'s parameters.</param>
+    /// <param name="backend">Where the loaded tensors go.</param>
+    /// <param name="epoch">Completed epochs, from state.json.</param>
+    /// <param name="saved">The optimiser's step counts and learning rates, from state.json.</param>
+    /// <param name="model">What the network is, for messages ("supernet", "network").</param>
+    /// <param name="resumeError">Makes the exception thrown when the folder cannot be resumed (the run's own type).</param>
+    public void RestoreTraining(Module net, Optimizer optimizer, IBackend backend, int epoch, SavedOptimizer saved, string model,
+        Func<string, Exception> resumeError)
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(saved);
+        ArgumentNullException.ThrowIfNull(resumeError);
+        foreach (var file in new[] { CheckpointFile, OptimizerFile })
+        {
+            if (!System.IO.File.Exists(File(file)))
+                throw resumeError($"{File(file)} is missing, though {StateFile} records {epoch} completed epoch(s); the run folder is incomplete.");
+        }
+        // Through LoadStateDict rather than ModuleCheckpoint.LoadSafetensors: only LoadStateDict
+        // lets modules refresh host mirrors of their buffers (BatchNorm2d's batch counter).
+        var weights = Safetensors.Load(Checkpoint, backend, out var weightsMeta);
+        try
+        {
+            CheckEpoch(CheckpointFile, weightsMeta, epoch, resumeError);
+            net.LoadStateDict(weights.Select(kv => (kv.Key, kv.Value)));
+        }
+        catch (ArgumentException e)
+        {
+            throw resumeError($"{Checkpoint} does not fit the {model} built from {ConfigFile}: {e.Message}");
+        }
+        finally
+        {
+            foreach (var t in weights.Values) t.Dispose();
+        }
+        var loaded = Safetensors.Load(Optimizer, backend, out var optimizerMeta);
+        try
+        {
+            CheckEpoch(OptimizerFile, optimizerMeta, epoch, resumeError);
+            optimizer.ImportState(new OptimizerState(
+                loaded.Select(kv => (kv.Key, kv.Value)).ToList(),
+                saved.Steps,
+                saved.Groups.Select(g => new GroupState(g.LearningRate, g.InitialLearningRate)).ToList()));
+        }
+        finally
+        {
+            foreach (var t in loaded.Values) t.Dispose();
+        }
+    }
+
+    private void CheckEpoch(string file, IReadOnlyDictionary<string, string> metadata, int epoch, Func<string, Exception> resumeError)
+    {
+        string expected = epoch.ToString(CultureInfo.InvariantCulture);
+        if (!metadata.TryGetValue(EpochMetadataKey, out var found) || found != expected)
+            throw resumeError(
+                $"{File(file)} holds epoch {found ?? "(none recorded)"} but {StateFile} records {epoch} completed epoch(s): " +
+                "the last save was interrupted between two files, and this folder cannot be resumed exactly.");
     }
 
     /// <summary>attention/epoch-NNN.json.</summary>
@@ -173,6 +279,22 @@ public sealed class RunFolder
         var snapshot = Read<AttentionSnapshot>(path);
         if (snapshot.Epoch != epoch) throw new InvalidDataException($"{path}: holds epoch {snapshot.Epoch}, expected {epoch}.");
         return snapshot;
+    }
+
+    /// <summary>The "format" of a state.json, read before the rest so that another kind of run's state gets a clear message.</summary>
+    private static string ReadFormat(string path)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(System.IO.File.ReadAllText(path));
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String
+                ? f.GetString()!
+                : "(none)";
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
     }
 
     private static T Read<T>(string path)

@@ -4,40 +4,82 @@ using ScottPlot;
 
 namespace AgNas.Search.Runs;
 
+/// <summary>One line of a curves panel.</summary>
+/// <param name="Column">Its column in curves.csv ("train_loss").</param>
+/// <param name="Legend">Its legend text in curves.png.</param>
+/// <param name="Values">One value per epoch.</param>
+public sealed record CurveSeries(string Column, string Legend, IReadOnlyList<double> Values);
+
+/// <summary>What curves.png shows: losses in the top panel, accuracies (%) in the bottom one, against the epoch.</summary>
+/// <param name="Title">The top panel's title.</param>
+/// <param name="Epochs">The x values.</param>
+/// <param name="Losses">Top panel.</param>
+/// <param name="Accuracies">Bottom panel.</param>
+public sealed record Curves(string Title, IReadOnlyList<int> Epochs, IReadOnlyList<CurveSeries> Losses, IReadOnlyList<CurveSeries> Accuracies);
+
 /// <summary>
 /// The run folder's PNG plots, redrawn after every epoch (ScottPlot over SkiaSharp):
 /// <list type="bullet">
-/// <item><c>curves.png</c>: training loss (top) and training / validation accuracy (bottom) against the epoch;</item>
-/// <item><c>attention.png</c>: one small panel per edge (or layer), each candidate's share of the
+/// <item><c>curves.png</c>: loss (top) and accuracy (bottom) against the epoch; for a search, the
+/// training loss and the training / validation accuracy (<see cref="Write"/>), for a training run
+/// whatever <see cref="WriteCurves"/> is given;</item>
+/// <item><c>attention.png</c> (search only): one small panel per edge (or layer), each candidate's share of the
 /// edge's importance (importance / Σ importances of the edge, the values the derivation compared)
 /// against the epoch.</item>
 /// </list>
 /// Where the native drawing library cannot be loaded, the same series are written as
-/// <c>curves.csv</c> and <c>attention.csv</c> instead and a warning says why.
+/// <c>curves.csv</c> (and <c>attention.csv</c>) instead and a warning says why.
 /// </summary>
 public static class RunPlots
 {
     private const int PanelWidth = 320, PanelHeight = 240;
 
-    /// <summary>Writes both plots (atomically); returns a warning when they had to fall back to CSV, else null.</summary>
+    /// <summary>A search's plots: curves.png and attention.png (atomically); returns a warning when they had to fall back to CSV, else null.</summary>
     public static string? Write(RunFolder folder, IReadOnlyList<EpochRecord> metrics, IReadOnlyList<AttentionSnapshot> history)
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(history);
+        var curves = SearchCurves(metrics);
+        return Draw(folder,
+            (RunFolder.CurvesPlot, () => CurvesPng(curves), RunFolder.CurvesCsv, () => CurvesCsv(curves)),
+            (RunFolder.AttentionPlot, () => AttentionPng(history), RunFolder.AttentionCsv, () => AttentionCsv(history)));
+    }
+
+    /// <summary>curves.png alone (atomically); returns a warning when it had to fall back to curves.csv, else null.</summary>
+    public static string? WriteCurves(RunFolder folder, Curves curves)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(curves);
+        return Draw(folder, (RunFolder.CurvesPlot, () => CurvesPng(curves), RunFolder.CurvesCsv, () => CurvesCsv(curves)));
+    }
+
+    /// <summary>The search's curves: training loss; training and validation accuracy.</summary>
+    public static Curves SearchCurves(IReadOnlyList<EpochRecord> metrics) => new(
+        "Search: training loss",
+        metrics.Select(m => m.Epoch).ToList(),
+        [new CurveSeries("train_loss", "train loss", metrics.Select(m => m.TrainLoss).ToList())],
+        [
+            new CurveSeries("train_accuracy", "train (augmented, train mode)", metrics.Select(m => m.TrainAccuracy).ToList()),
+            new CurveSeries("valid_accuracy", "validation (supernet, eval mode)", metrics.Select(m => m.ValidAccuracy).ToList()),
+        ]);
+
+    /// <summary>Renders every PNG, then writes them; where the drawing library cannot be loaded, writes every CSV instead and returns why.</summary>
+    private static string? Draw(RunFolder folder, params (string Png, Func<byte[]> Render, string Csv, Func<string> Table)[] plots)
+    {
         try
         {
-            var curves = CurvesPng(metrics);
-            RunFolder.WriteAtomic(folder.File(RunFolder.CurvesPlot), s => s.Write(curves));
-            var attention = AttentionPng(history);
-            RunFolder.WriteAtomic(folder.File(RunFolder.AttentionPlot), s => s.Write(attention));
+            foreach (var plot in plots)
+            {
+                var bytes = plot.Render();
+                RunFolder.WriteAtomic(folder.File(plot.Png), s => s.Write(bytes));
+            }
             return null;
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException)
         {
-            RunFolder.WriteAtomic(folder.File(RunFolder.CurvesCsv), CurvesCsv(metrics));
-            RunFolder.WriteAtomic(folder.File(RunFolder.AttentionCsv), AttentionCsv(history));
-            return $"PNG plots could not be drawn ({e.GetType().Name}: {e.Message}); wrote {RunFolder.CurvesCsv} and {RunFolder.AttentionCsv} instead.";
+            foreach (var plot in plots) RunFolder.WriteAtomic(folder.File(plot.Csv), plot.Table());
+            return $"PNG plots could not be drawn ({e.GetType().Name}: {e.Message}); wrote {string.Join(" and ", plots.Select(p => p.Csv))} instead.";
         }
     }
 
@@ -48,23 +90,21 @@ public static class RunPlots
         return importance.Select(v => total > 0 ? v / total : double.NaN).ToArray();
     }
 
-    private static byte[] CurvesPng(IReadOnlyList<EpochRecord> metrics)
+    private static byte[] CurvesPng(Curves curves)
     {
-        var epochs = metrics.Select(m => (double)m.Epoch).ToArray();
+        var epochs = curves.Epochs.Select(e => (double)e).ToArray();
         var multiplot = new Multiplot();
         multiplot.AddPlots(2);
         var loss = multiplot.GetPlot(0);
-        var l = loss.Add.Scatter(epochs, metrics.Select(m => m.TrainLoss).ToArray());
-        l.LegendText = "train loss";
-        loss.Title("Search: training loss");
+        foreach (var series in curves.Losses)
+            loss.Add.Scatter(epochs, series.Values.ToArray()).LegendText = series.Legend;
+        loss.Title(curves.Title);
         loss.YLabel("cross-entropy");
         loss.ShowLegend(Alignment.UpperRight);
 
         var acc = multiplot.GetPlot(1);
-        var train = acc.Add.Scatter(epochs, metrics.Select(m => m.TrainAccuracy).ToArray());
-        train.LegendText = "train (augmented, train mode)";
-        var valid = acc.Add.Scatter(epochs, metrics.Select(m => m.ValidAccuracy).ToArray());
-        valid.LegendText = "validation (supernet, eval mode)";
+        foreach (var series in curves.Accuracies)
+            acc.Add.Scatter(epochs, series.Values.ToArray()).LegendText = series.Legend;
         acc.Title("Accuracy");
         acc.XLabel("epoch");
         acc.YLabel("top-1 accuracy (%)");
@@ -114,11 +154,18 @@ public static class RunPlots
     private static void IntegerEpochTicks(Plot plot) =>
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
 
-    private static string CurvesCsv(IReadOnlyList<EpochRecord> metrics)
+    private static string CurvesCsv(Curves curves)
     {
-        var sb = new StringBuilder("epoch,train_loss,train_accuracy,valid_accuracy\n");
-        foreach (var m in metrics)
-            sb.Append(CultureInfo.InvariantCulture, $"{m.Epoch},{F(m.TrainLoss)},{F(m.TrainAccuracy)},{F(m.ValidAccuracy)}\n");
+        var series = curves.Losses.Concat(curves.Accuracies).ToList();
+        var sb = new StringBuilder("epoch");
+        foreach (var c in series) sb.Append(',').Append(Csv(c.Column));
+        sb.Append('\n');
+        for (int i = 0; i < curves.Epochs.Count; i++)
+        {
+            sb.Append(curves.Epochs[i].ToString(CultureInfo.InvariantCulture));
+            foreach (var c in series) sb.Append(',').Append(i < c.Values.Count ? F(c.Values[i]) : "");
+            sb.Append('\n');
+        }
         return sb.ToString();
     }
 

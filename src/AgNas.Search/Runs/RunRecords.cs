@@ -60,6 +60,24 @@ public sealed record AttentionModuleRecord(string Name, IReadOnlyList<double> Im
 /// <summary>An optimiser parameter group's learning rates, as saved in state.json.</summary>
 public sealed record OptimizerGroupRecord(float LearningRate, float InitialLearningRate);
 
+/// <summary>What state.json keeps of an optimiser (its tensors are in optimizer.safetensors): see <see cref="RunFolder.SaveTraining"/>.</summary>
+/// <param name="Steps">Steps taken per parameter name.</param>
+/// <param name="Groups">Learning rates per parameter group.</param>
+public sealed record SavedOptimizer(IReadOnlyDictionary<string, int> Steps, IReadOnlyList<OptimizerGroupRecord> Groups);
+
+/// <summary>What <see cref="RunFolder.ReadState{TState}"/> checks of every kind of state.json.</summary>
+public interface IRunState
+{
+    /// <summary>The state's format name and version ("agnas-search-state/1").</summary>
+    string Format { get; }
+
+    /// <summary>Epochs whose files are complete.</summary>
+    int CompletedEpochs { get; }
+
+    /// <summary>Metric records held (one per completed epoch).</summary>
+    int MetricCount { get; }
+}
+
 /// <summary>
 /// state.json: what resuming needs besides the two safetensors files. It is written last at the end
 /// of every epoch, so it names the epoch whose files are complete.
@@ -80,7 +98,9 @@ public sealed record RunState(
     string Backend,
     IReadOnlyDictionary<string, int> OptimizerSteps,
     IReadOnlyList<OptimizerGroupRecord> OptimizerGroups,
-    IReadOnlyList<EpochRecord> Metrics)
+    IReadOnlyList<EpochRecord> Metrics) : IRunState
 {
     public const string CurrentFormat = "agnas-search-state/1";
+
+    int IRunState.MetricCount => Metrics.Count;
 }

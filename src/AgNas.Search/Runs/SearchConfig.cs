@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Reflection;
-using System.Text.Json;
 using AgNas.Search.Data;
-using AgNas.Tensors;
 
 namespace AgNas.Search.Runs;
 
@@ -14,7 +12,7 @@ namespace AgNas.Search.Runs;
 /// 0.001, momentum 0.9, weight decay 3e-4 on every parameter, gradient-norm clip 5, the first half
 /// of the training set trains the weights, seed 0.
 /// </summary>
-public sealed record SearchConfig
+public sealed record SearchConfig : IRunConfig<SearchConfig>
 {
     public const string DefaultSpace = SearchSpaces.Nb201;
     public const string DefaultDataset = "fashion-mnist";
@@ -32,7 +30,7 @@ public sealed record SearchConfig
     public const int DefaultPrefetch = 2;
 
     /// <summary>The device name that picks CUDA when it is available and the CPU otherwise.</summary>
-    public const string AutoDevice = "auto";
+    public const string AutoDevice = RunSettings.AutoDevice;
 
     /// <summary>Search space (see <see cref="SearchSpaces.Names"/>).</summary>
     public string Space { get; init; } = DefaultSpace;
@@ -107,18 +105,10 @@ public sealed record SearchConfig
 
     /// <summary>
     /// "auto" → "cuda:0" when a CUDA backend is available, else "cpu"; any other name is parsed and
-    /// written in its canonical form ("cuda" → "cuda:0").
+    /// written in its canonical form ("cuda" → "cuda:0"). See <see cref="RunSettings.ResolveDevice"/>.
     /// </summary>
     /// <exception cref="FormatException">Not a device name.</exception>
-    public static string ResolveDevice(string device)
-    {
-        if (string.Equals(device.Trim(), AutoDevice, StringComparison.OrdinalIgnoreCase))
-        {
-            var cuda = new Device(DeviceType.Cuda, 0);
-            return Backends.TryGet(cuda, out _, out _) ? cuda.ToString() : Tensors.Device.Cpu.ToString();
-        }
-        return Tensors.Device.Parse(device).ToString();
-    }
+    public static string ResolveDevice(string device) => RunSettings.ResolveDevice(device);
 
     /// <summary>
     /// This config with the device resolved (<see cref="ResolveDevice"/>) and <see cref="DataDir"/>
@@ -128,8 +118,8 @@ public sealed record SearchConfig
     public SearchConfig Resolved() => this with
     {
         Device = ResolveDevice(Device),
-        DataDir = string.IsNullOrEmpty(DataDir) ? DataDir : Path.GetFullPath(DataDir),
-        OutDir = OutDir.Length == 0 ? OutDir : Path.GetFullPath(OutDir),
+        DataDir = RunSettings.FullPath(DataDir),
+        OutDir = RunSettings.FullPath(OutDir)!,
     };
 
     /// <summary>Every problem with the values, each naming the setting; empty when the config can run.</summary>
@@ -138,27 +128,13 @@ public sealed record SearchConfig
         var p = new List<string>();
         if (string.IsNullOrWhiteSpace(Space)) p.Add("space is empty");
         if (string.IsNullOrWhiteSpace(Dataset)) p.Add("dataset is empty");
-        if (Epochs < 1) p.Add($"epochs {Epochs} must be at least 1");
-        if (BatchSize < 2) p.Add($"batch size {BatchSize} must be at least 2 (batch norm in training)");
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) p.Add($"learning rate {Fmt(LearningRate)} must be a finite value > 0");
-        if (!(LearningRateMin >= 0) || !(LearningRateMin <= LearningRate))
-            p.Add($"minimum learning rate {Fmt(LearningRateMin)} must lie in [0, learning rate {Fmt(LearningRate)}]");
-        if (!(Momentum >= 0) || double.IsInfinity(Momentum)) p.Add($"momentum {Fmt(Momentum)} must be a finite value >= 0");
-        if (Nesterov && !(Momentum > 0)) p.Add("Nesterov momentum needs momentum > 0");
-        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) p.Add($"weight decay {Fmt(WeightDecay)} must be a finite value >= 0");
+        RunSettings.AddSgdProblems(p, Epochs, BatchSize, LearningRate, LearningRateMin, Momentum, Nesterov, WeightDecay);
         if (!(GradClip > 0)) p.Add($"gradient clip {Fmt(GradClip)} must be > 0");
         if (!(TrainPortion > 0 && TrainPortion < 1)) p.Add($"train portion {Fmt(TrainPortion)} must lie strictly between 0 and 1");
         if (Subset is < 4) p.Add($"subset {Subset} must be at least 4 images (two per part, for batch norm)");
         if (Seed < 0) p.Add($"seed {Seed} must be >= 0");
         if (Reduction < 1) p.Add($"reduction {Reduction} must be at least 1");
-        try
-        {
-            ResolveDevice(Device);
-        }
-        catch (FormatException e)
-        {
-            p.Add(e.Message);
-        }
+        if (RunSettings.DeviceProblem(Device) is { } device) p.Add(device);
         if (OutDir.Length == 0) p.Add("the run folder (out dir) is not set");
         return p;
     }
@@ -171,87 +147,32 @@ public sealed record SearchConfig
         if (p.Count > 0) throw new ArgumentException($"Search settings: {string.Join("; ", p)}.");
     }
 
-    // ---- JSON and comparison -------------------------------------------------------------------
+    // ---- JSON and comparison (RunSettings<SearchConfig>) -----------------------------------------
 
     /// <summary>The settings' properties in declaration order, as written to config.json.</summary>
-    public static IReadOnlyList<PropertyInfo> Members { get; } =
-        typeof(SearchConfig).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead && p.GetIndexParameters().Length == 0).ToArray();
+    public static IReadOnlyList<PropertyInfo> Members => RunSettings<SearchConfig>.Members;
 
     /// <summary>The config.json key of a member ("LearningRateMin" → "learning_rate_min").</summary>
-    public static string JsonName(string member) => RunJson.Options.PropertyNamingPolicy!.ConvertName(member);
+    public static string JsonName(string member) => RunSettings.JsonName(member);
 
     /// <summary>The settings as (config.json key, value text) pairs in declaration order, for display.</summary>
-    public IReadOnlyList<(string Key, string Value)> Rows() =>
-        Members.Select(m => (JsonName(m.Name), FormatValue(m.GetValue(this)))).ToArray();
+    public IReadOnlyList<(string Key, string Value)> Rows() => RunSettings<SearchConfig>.Rows(this);
 
     /// <summary>The members whose values differ between this config and <paramref name="other"/>, except those named in <paramref name="ignore"/>.</summary>
-    public IReadOnlyList<(string Member, object? Mine, object? Theirs)> Differences(SearchConfig other, params string[] ignore)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        var list = new List<(string, object?, object?)>();
-        foreach (var m in Members)
-        {
-            if (ignore.Contains(m.Name)) continue;
-            object? a = m.GetValue(this), b = m.GetValue(other);
-            if (!Equals(a, b)) list.Add((m.Name, a, b));
-        }
-        return list;
-    }
+    public IReadOnlyList<(string Member, object? Mine, object? Theirs)> Differences(SearchConfig other, params string[] ignore) =>
+        RunSettings<SearchConfig>.Differences(this, other, ignore);
 
     /// <summary>A value as config.json shows it (invariant culture; null as "null").</summary>
-    public static string FormatValue(object? value) => value switch
-    {
-        null => "null",
-        bool b => b ? "true" : "false",
-        double d => Fmt(d),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
+    public static string FormatValue(object? value) => RunSettings.FormatValue(value);
 
-    public string ToJson() => JsonSerializer.Serialize(this, RunJson.Options);
+    public string ToJson() => RunSettings<SearchConfig>.ToJson(this);
 
     /// <summary>
     /// Reads config.json text. Every setting must be present and no other key may appear, so that a
     /// resumed run never silently takes a default that differs from the one the run started with.
     /// </summary>
     /// <exception cref="InvalidDataException">Not a JSON object, a missing or unknown key, or a value of the wrong type; the message names <paramref name="source"/>.</exception>
-    public static SearchConfig FromJson(string json, string source)
-    {
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{source}: not valid JSON ({e.Message}).", e);
-        }
-        using (doc)
-        {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                throw new InvalidDataException($"{source}: expected a JSON object of search settings, found a {doc.RootElement.ValueKind}.");
-            var expected = Members.Select(m => JsonName(m.Name)).ToList();
-            var keys = doc.RootElement.EnumerateObject().Select(p => p.Name).ToList();
-            var missing = expected.Except(keys, StringComparer.Ordinal).ToList();
-            var unknown = keys.Except(expected, StringComparer.Ordinal).ToList();
-            if (missing.Count > 0 || unknown.Count > 0)
-            {
-                var parts = new List<string>();
-                if (missing.Count > 0) parts.Add($"missing settings: {string.Join(", ", missing)}");
-                if (unknown.Count > 0) parts.Add($"unknown settings: {string.Join(", ", unknown)}");
-                throw new InvalidDataException($"{source}: {string.Join("; ", parts)}. It was not written by this version of agnas, or was edited.");
-            }
-            try
-            {
-                return doc.RootElement.Deserialize<SearchConfig>(RunJson.Options)
-                    ?? throw new InvalidDataException($"{source}: the settings object is null.");
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException($"{source}: {e.Message}", e);
-            }
-        }
-    }
+    public static SearchConfig FromJson(string json, string source) => RunSettings<SearchConfig>.FromJson(json, source, "search");
 
-    private static string Fmt(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+    private static string Fmt(double d) => RunSettings.Fmt(d);
 }

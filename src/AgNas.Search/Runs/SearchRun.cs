@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
 using AgNas.Autograd;
-using AgNas.Autograd.Checkpoints;
 using AgNas.Autograd.Modules;
 using AgNas.Autograd.Optim;
 using AgNas.Search.Attention;
@@ -35,7 +33,7 @@ public sealed record SearchResult(SearchOutcome Outcome, string RunDirectory, in
 /// the validation part is forwarded once in eval mode without gradients while every attention
 /// module accumulates its importance, the space derives an architecture from them, and the epoch
 /// is saved to the run folder (<see cref="RunFolder"/>).
-/// <para><b>Training step</b> (each inside its own <see cref="TensorScope"/>): zero the gradients,
+/// <para><b>Training step</b> (<see cref="TrainingEpoch.Train"/>, shared with <see cref="TrainRun"/>; each inside its own <see cref="TensorScope"/>): zero the gradients,
 /// forward, mean cross-entropy, stop if the loss is not finite (<see cref="NonFiniteLossException"/>,
 /// before anything is updated), backward, clip the global gradient L2 norm at
 /// <see cref="SearchConfig.GradClip"/>, SGD step (momentum, optional Nesterov, weight decay on
@@ -49,7 +47,7 @@ public sealed record SearchResult(SearchOutcome Outcome, string RunDirectory, in
 /// last at the minimum; agnas-facts §6 item 10). Raising the epoch count on resume stretches the
 /// cosine over the new total from the next epoch on.</para>
 /// <para><b>Importance pass</b>: <see cref="AttentionModule.StartImportance"/> on every module,
-/// forward every validation batch under <see cref="GradMode.NoGrad"/> in eval mode (the same pass
+/// forward every validation batch (<see cref="TrainingEpoch.Evaluate"/>) under <see cref="GradMode.NoGrad"/> in eval mode (the same pass
 /// measures the supernet's validation accuracy), read each module's float64 accumulator once,
 /// <see cref="AttentionModule.StopImportance"/>. With <see cref="SearchConfig.CleanValidation"/>
 /// off the validation images get the training augmentation, as in the reference code.</para>
@@ -137,15 +135,8 @@ public static class SearchRun
         {
             throw new SearchResumeException(e.Message);
         }
-        var differences = config.Differences(state.Config, nameof(SearchConfig.Epochs), nameof(SearchConfig.OutDir));
-        if (differences.Count > 0)
-            throw new SearchResumeException(
-                $"{folder.Path} cannot be resumed with different settings: " +
-                string.Join("; ", differences.Select(d => $"{SearchConfig.JsonName(d.Member)} is {SearchConfig.FormatValue(d.Theirs)} in the run, {SearchConfig.FormatValue(d.Mine)} given")) +
-                ". Only the number of epochs may change (upward).");
-        if (config.Epochs < state.Config.Epochs)
-            throw new SearchResumeException(
-                $"{folder.Path}: the run has {state.Config.Epochs} epochs and {state.CompletedEpochs} completed; {config.Epochs} given. Resuming may keep or raise the epoch count, not lower it.");
+        if (RunSettings<SearchConfig>.ResumeProblem(folder.Path, config, state.Config, state.CompletedEpochs) is { } problem)
+            throw new SearchResumeException(problem);
         return state;
     }
 
@@ -161,9 +152,8 @@ public static class SearchRun
         private readonly IBackend _backend;
         private readonly DataLoader _trainLoader, _validLoader;
         private readonly SearchObserver _observer;
-        private readonly CancellationToken _cancellation;
         private readonly List<(string Name, Parameter Param)> _parameters;
-        private readonly List<Parameter> _parameterList;
+        private readonly TrainingEpoch _epochs;
 
         public Session(SearchConfig config, ISearchSupernet supernet, RunFolder folder, IBackend backend, DataLoader trainLoader,
             DataLoader validLoader, SearchObserver observer, CancellationToken cancellation)
@@ -178,9 +168,8 @@ public static class SearchRun
             _trainLoader = trainLoader;
             _validLoader = validLoader;
             _observer = observer;
-            _cancellation = cancellation;
             _parameters = _net.NamedParameters().ToList();
-            _parameterList = _parameters.Select(p => p.Param).ToList();
+            _epochs = new TrainingEpoch(_net, backend, config.GradClip, cancellation, "search", folder);
         }
 
         public SearchResult Run(RunState? saved)
@@ -207,11 +196,10 @@ public static class SearchRun
             for (int epoch = completed + 1; epoch <= _config.Epochs; epoch++)
             {
                 schedule.LastEpoch = epoch - 1;
-                // The float rate the steps use, as its shortest decimal (0.021485, not 0.021485000848770142).
-                double lr = double.Parse(sgd.LearningRate.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+                double lr = TrainingEpoch.LearningRateOf(sgd);
                 _observer.EpochStarted(epoch, lr);
                 var total = Stopwatch.StartNew();
-                var train = Train(epoch, sgd, completed);
+                var train = _epochs.Train(_trainLoader, epoch, sgd, completed, (step, loss) => _observer.TrainStepCompleted(epoch, step, loss));
                 if (train is null) return Interrupted(completed, metrics);
                 var valid = CollectImportance(epoch);
                 if (valid is null) return Interrupted(completed, metrics);
@@ -219,10 +207,9 @@ public static class SearchRun
                 double seconds = total.Elapsed.TotalSeconds;
 
                 var t = train.Value;
-                var record = new EpochRecord(epoch, lr, t.LossSum / t.Images, 100.0 * t.Correct / t.Images,
-                    100.0 * valid.Value.Correct / valid.Value.Images, arch.Text, arch.SkipConnectCount, seconds,
-                    t.Images / Math.Max(t.Seconds, 1e-9), t.Images, valid.Value.Images);
-                var snapshot = Snapshot(epoch, arch, valid.Value.Importance, valid.Value.Images);
+                var record = new EpochRecord(epoch, lr, t.MeanLoss, t.Accuracy, valid.Value.Totals.Accuracy, arch.Text, arch.SkipConnectCount, seconds,
+                    t.ImagesPerSecond, t.Images, valid.Value.Totals.Images);
+                var snapshot = Snapshot(epoch, arch, valid.Value.Importance, valid.Value.Totals.Images);
                 metrics.Add(record);
                 history.Add(snapshot);
                 Save(epoch, sgd, metrics, snapshot, arch);
@@ -236,67 +223,16 @@ public static class SearchRun
         private SearchResult Interrupted(int completed, List<EpochRecord> metrics) =>
             new(SearchOutcome.Interrupted, _folder.Path, completed, _config.Epochs, metrics.LastOrDefault());
 
-        private readonly record struct TrainTotals(double LossSum, long Correct, int Images, double Seconds);
-
-        private readonly record struct ValidTotals(IReadOnlyList<double[]> Importance, long Correct, int Images);
-
-        /// <summary>One epoch of weight training; null when cancelled.</summary>
-        private TrainTotals? Train(int epoch, Sgd sgd, int completed)
-        {
-            _net.Train();
-            var clock = Stopwatch.StartNew();
-            double lossSum = 0;
-            long correct = 0;
-            int images = 0, step = 0;
-            foreach (var batch in _trainLoader.Epoch(epoch - 1))
-            {
-                double loss;
-                using (batch)
-                {
-                    if (_cancellation.IsCancellationRequested) return null;
-                    step++;
-                    using var scope = TensorScope.Begin();
-                    sgd.ZeroGrad();
-                    var logits = _net.Forward(new Var(batch.Images));
-                    var lossVar = Functional.CrossEntropy(logits, batch.Labels);
-                    if (_backend.HasNonFinite(lossVar.Data)) throw NonFinite(epoch, step, lossVar.Data.Item(), sgd.LearningRate, completed);
-                    lossVar.Backward();
-                    GradClip.ClipGradNorm(_parameterList, _config.GradClip);
-                    sgd.Step();
-                    loss = lossVar.Data.Item();
-                    lossSum += loss * batch.Count;
-                    correct += CountCorrect(logits.Data, batch.Labels);
-                    images += batch.Count;
-                }
-                _observer.TrainStepCompleted(epoch, step, loss);
-            }
-            return new TrainTotals(lossSum, correct, images, clock.Elapsed.TotalSeconds);
-        }
+        private readonly record struct ValidTotals(IReadOnlyList<double[]> Importance, EvalTotals Totals);
 
         /// <summary>The validation pass of an epoch: importance of every module and the supernet's accuracy; null when cancelled.</summary>
         private ValidTotals? CollectImportance(int epoch)
         {
-            _net.Eval();
             foreach (var m in _modules) m.StartImportance();
             try
             {
-                long correct = 0;
-                int images = 0, number = 0;
-                using (GradMode.NoGrad())
-                {
-                    foreach (var batch in _validLoader.Epoch(epoch - 1))
-                    {
-                        using (batch)
-                        {
-                            if (_cancellation.IsCancellationRequested) return null;
-                            using var scope = TensorScope.Begin();
-                            var logits = _net.Forward(new Var(batch.Images));
-                            correct += CountCorrect(logits.Data, batch.Labels);
-                            images += batch.Count;
-                        }
-                        _observer.ValidationBatchCompleted(epoch, ++number);
-                    }
-                }
+                var totals = _epochs.Evaluate(_validLoader, epoch, number => _observer.ValidationBatchCompleted(epoch, number));
+                if (totals is null) return null;
                 var importance = new List<double[]>(_modules.Count);
                 for (int i = 0; i < _modules.Count; i++)
                 {
@@ -304,12 +240,11 @@ public static class SearchRun
                         ?? throw new InvalidOperationException($"Attention module '{_moduleNames[i]}' stopped collecting importance during the validation pass.");
                     importance.Add(acc.ToDoubleArray());
                 }
-                return new ValidTotals(importance, correct, images);
+                return new ValidTotals(importance, totals.Value);
             }
             finally
             {
                 foreach (var m in _modules) m.StopImportance();
-                _net.Train();
             }
         }
 
@@ -328,74 +263,15 @@ public static class SearchRun
             _folder.WriteAttention(snapshot);
             _folder.WriteMetrics(metrics);
             _folder.WriteArch(arch.Text);
-            var metadata = new Dictionary<string, string> { [RunFolder.EpochMetadataKey] = epoch.ToString(CultureInfo.InvariantCulture) };
-            _net.SaveSafetensors(_folder.Checkpoint, metadata);
-            var optimizer = sgd.ExportState();
-            Safetensors.Save(_folder.Optimizer, optimizer.Tensors.Select(t => KeyValuePair.Create(t.Name, t.Value)).ToList(), metadata);
+            var optimizer = _folder.SaveTraining(_net, sgd, epoch);
             _folder.WriteState(new RunState(RunState.CurrentFormat, epoch, epoch == _config.Epochs, _config, _backend.Description,
-                new SortedDictionary<string, int>(optimizer.Steps.ToDictionary(), StringComparer.Ordinal),
-                optimizer.Groups.Select(g => new OptimizerGroupRecord(g.LearningRate, g.InitialLearningRate)).ToList(), metrics.ToList()));
+                optimizer.Steps, optimizer.Groups, metrics.ToList()));
         }
 
         /// <summary>Loads the weights and the optimiser state of the last completed epoch.</summary>
-        private void Restore(RunState saved, Sgd sgd)
-        {
-            int epoch = saved.CompletedEpochs;
-            foreach (var file in new[] { RunFolder.CheckpointFile, RunFolder.OptimizerFile })
-            {
-                if (!File.Exists(_folder.File(file)))
-                    throw new SearchResumeException($"{_folder.File(file)} is missing, though {RunFolder.StateFile} records {epoch} completed epoch(s); the run folder is incomplete.");
-            }
-            // Through LoadStateDict rather than ModuleCheckpoint.LoadSafetensors: only LoadStateDict
-            // lets modules refresh host mirrors of their buffers (BatchNorm2d's batch counter).
-            var weights = Safetensors.Load(_folder.Checkpoint, _backend, out var weightsMeta);
-            try
-            {
-                CheckEpoch(RunFolder.CheckpointFile, weightsMeta, epoch);
-                _net.LoadStateDict(weights.Select(kv => (kv.Key, kv.Value)));
-            }
-            catch (ArgumentException e)
-            {
-                throw new SearchResumeException($"{_folder.Checkpoint} does not fit the supernet built from {RunFolder.ConfigFile}: {e.Message}");
-            }
-            finally
-            {
-                foreach (var t in weights.Values) t.Dispose();
-            }
-            var loaded = Safetensors.Load(_folder.Optimizer, _backend, out var optimizerMeta);
-            try
-            {
-                CheckEpoch(RunFolder.OptimizerFile, optimizerMeta, epoch);
-                sgd.ImportState(new OptimizerState(
-                    loaded.Select(kv => (kv.Key, kv.Value)).ToList(),
-                    saved.OptimizerSteps,
-                    saved.OptimizerGroups.Select(g => new GroupState(g.LearningRate, g.InitialLearningRate)).ToList()));
-            }
-            finally
-            {
-                foreach (var t in loaded.Values) t.Dispose();
-            }
-        }
-
-        private void CheckEpoch(string file, IReadOnlyDictionary<string, string> metadata, int epoch)
-        {
-            string expected = epoch.ToString(CultureInfo.InvariantCulture);
-            if (!metadata.TryGetValue(RunFolder.EpochMetadataKey, out var found) || found != expected)
-                throw new SearchResumeException(
-                    $"{_folder.File(file)} holds epoch {found ?? "(none recorded)"} but {RunFolder.StateFile} records {epoch} completed epoch(s): " +
-                    "the last save was interrupted between two files, and this folder cannot be resumed exactly.");
-        }
-
-        private NonFiniteLossException NonFinite(int epoch, int step, float loss, float lr, int completed)
-        {
-            string saved = completed > 0
-                ? $"{_folder.Path} still holds epoch {completed} (checkpoint, optimizer state and metrics)."
-                : "No epoch had completed, so the run folder holds no checkpoint.";
-            return new NonFiniteLossException(
-                $"Epoch {epoch}, step {step} of {_trainLoader.BatchesPerEpoch}: the training loss is {loss.ToString(CultureInfo.InvariantCulture)} " +
-                $"(learning rate {lr.ToString(CultureInfo.InvariantCulture)}). The search stopped before updating the weights and saved nothing of epoch {epoch}. {saved}",
-                epoch, step, completed);
-        }
+        private void Restore(RunState saved, Sgd sgd) =>
+            _folder.RestoreTraining(_net, sgd, _backend, saved.CompletedEpochs, new SavedOptimizer(saved.OptimizerSteps, saved.OptimizerGroups),
+                "supernet", message => new SearchResumeException(message));
     }
 
     /// <summary>Each attention module's dotted name in the network.</summary>
@@ -413,24 +289,5 @@ public static class SearchRun
             result[i] = name;
         }
         return result;
-    }
-
-    /// <summary>Images whose largest logit (first on ties) is at their label.</summary>
-    internal static long CountCorrect(Tensor logits, Tensor labels)
-    {
-        var scores = logits.ToArray();
-        var truth = labels.ToInt32Array();
-        int classes = (int)(scores.Length / Math.Max(truth.Length, 1));
-        long correct = 0;
-        for (int i = 0; i < truth.Length; i++)
-        {
-            int best = 0;
-            for (int c = 1; c < classes; c++)
-            {
-                if (scores[i * classes + c] > scores[i * classes + best]) best = c;
-            }
-            if (best == truth[i]) correct++;
-        }
-        return correct;
     }
 }

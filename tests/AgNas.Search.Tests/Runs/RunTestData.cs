@@ -10,9 +10,10 @@ public static class RunTestData
 {
     /// <summary>
     /// <paramref name="count"/> 1×8×8 images of 4 classes: class c is a bright 4×4 quadrant c on a
-    /// dim pseudo-random background, so a tiny network learns something in a few steps.
+    /// dim pseudo-random background (drawn from <paramref name="background"/>), so a tiny network learns
+    /// something in a few steps.
     /// </summary>
-    public static SearchData Quadrants(int count = 96)
+    public static SearchData Quadrants(int count = 96, ulong background = 17)
     {
         const int side = 8, classes = 4;
         var pixels = new byte[count * side * side];
@@ -25,7 +26,7 @@ public static class RunTestData
             for (int x = 0; x < side; x++)
             {
                 bool lit = (y < side / 2 ? 0 : 2) + (x < side / 2 ? 0 : 1) == c;
-                int noise = (int)(CounterRandom.Hash(17, (ulong)(n * 64 + y * 8 + x)) % 60);
+                int noise = (int)(CounterRandom.Hash(background, (ulong)(n * 64 + y * 8 + x)) % 60);
                 pixels[n * 64 + y * 8 + x] = (byte)(lit ? 160 + noise : noise);
             }
         }
@@ -44,6 +45,29 @@ public static class RunTestData
         BatchSize = 16,
         OutDir = outDir,
     };
+
+    /// <summary>Training and test sets for <see cref="TrainRun"/>: 48 and 24 quadrant images with different backgrounds.</summary>
+    public static TrainData TrainQuadrants()
+    {
+        var train = Quadrants(48);
+        return new TrainData(train.Images, Quadrants(24, background: 29).Images, train.Info);
+    }
+
+    /// <summary>A 3-epoch training run of an NB201 cell in <paramref name="outDir"/> at batch 16 (3 steps and 2 test batches per epoch).</summary>
+    public static TrainConfig TrainConfig(string outDir) => new()
+    {
+        Arch = "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|",
+        Dataset = "quadrants",
+        Epochs = 3,
+        BatchSize = 16,
+        OutDir = outDir,
+    };
+
+    /// <summary>A training run's metrics.jsonl without the timing fields, which differ between runs.</summary>
+    public static IReadOnlyList<TrainEpochRecord> TrainMetricsWithoutTimes(string dir) =>
+        File.ReadAllLines(Path.Combine(dir, RunFolder.MetricsFile))
+            .Select(l => System.Text.Json.JsonSerializer.Deserialize<TrainEpochRecord>(l, RunJson.Options)! with { Seconds = 0, ImagesPerSecond = 0 })
+            .ToList();
 
     public static string Sha256(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 

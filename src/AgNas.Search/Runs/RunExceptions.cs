@@ -1,7 +1,7 @@
 namespace AgNas.Search.Runs;
 
 /// <summary>
-/// The training loss became NaN or infinite. The run stopped before the step's backward pass and
+/// The training loss of a search or training run became NaN or infinite. The run stopped before the step's backward pass and
 /// saved nothing of the failing epoch: the run folder still holds the last completed epoch.
 /// </summary>
 public sealed class NonFiniteLossException : Exception
@@ -29,3 +29,9 @@ public sealed class NonFiniteLossException : Exception
 /// example a checkpoint of another epoch than state.json records).
 /// </summary>
 public sealed class SearchResumeException(string message) : Exception(message);
+
+/// <summary>
+/// A training run's folder cannot be resumed with the given settings, or does not hold a consistent
+/// run (for example a checkpoint of another epoch than state.json records).
+/// </summary>
+public sealed class TrainResumeException(string message) : Exception(message);

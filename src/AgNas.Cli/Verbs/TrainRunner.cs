@@ -1,0 +1,255 @@
+using System.Globalization;
+using AgNas.Search.Data;
+using AgNas.Search.Runs;
+using AgNas.Search.Spaces.Nb201;
+using Spectre.Console;
+
+namespace AgNas.Cli.Verbs;
+
+/// <summary>
+/// <c>agnas train</c>: builds the <see cref="TrainConfig"/> (or reads it back for <c>--resume</c>),
+/// prints it, runs <see cref="TrainRun"/> with a progress bar and one row per epoch, and ends with the
+/// final-epoch and best-epoch test accuracy and the run folder. The parameter count is printed at the
+/// start and compared with NAS-Bench-201's published count for the cell. Ctrl-C stops after the
+/// current step; the last completed epoch stays resumable.
+/// </summary>
+public static class TrainRunner
+{
+    public static int Run(TrainOptions options, CliContext context) => Run(options, context, null, null);
+
+    /// <param name="options">The parsed command line.</param>
+    /// <param name="context">Where to write.</param>
+    /// <param name="observer">Also receives the run's progress (tests cancel from it); null for none.</param>
+    /// <param name="cancellation">Cancels the run like Ctrl-C does; null for none besides Ctrl-C.</param>
+    internal static int Run(TrainOptions options, CliContext context, TrainObserver? observer, CancellationTokenSource? cancellation)
+    {
+        bool resume = options.Resume.Length > 0;
+        TrainConfig config;
+        try
+        {
+            config = resume ? ResumeConfig(options) : NewConfig(options, DateTime.Now);
+        }
+        catch (Nb201ArchFormatException e)
+        {
+            // One line, unwrapped (the message holds the string and where it goes wrong), as agnas lookup.
+            context.ErrorWriter.WriteLine($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
+
+        context.Error.MarkupLine($"[grey]loading the {Markup.Escape(config.Dataset)} training and test sets from {Markup.Escape(config.DataDir ?? "its default location")}...[/]");
+        var data = TrainData.Load(config);
+        RunVerb.WriteSettings(context, resume ? "agnas train --resume: settings from config.json" : "agnas train: settings (config.json)", config.Rows());
+
+        var table = new EpochTable(context, observer);
+        var result = RunVerb.WithCtrlC(cancellation, token =>
+            RunVerb.WithProgress(context, table.Progress, () => TrainRun.Run(config, data, table, resume, token)));
+        return Report(context, config, result);
+    }
+
+    /// <summary>The one mapping from the command line to the settings (<paramref name="now"/> names the default run folder).</summary>
+    internal static TrainConfig ToConfig(TrainOptions o, DateTime now) => new()
+    {
+        Space = o.Space,
+        Arch = o.Arch,
+        Dataset = o.Dataset,
+        DataDir = o.DataDir.Length == 0 ? null : o.DataDir,
+        Epochs = o.Epochs,
+        BatchSize = o.BatchSize,
+        LearningRate = o.LearningRate,
+        LearningRateMin = o.LearningRateMin,
+        Momentum = o.Momentum,
+        Nesterov = o.Nesterov ?? TrainConfig.DefaultNesterov,
+        WeightDecay = o.WeightDecay,
+        GradClip = o.GradClip == 0 ? null : o.GradClip,
+        Subset = o.Subset == 0 ? null : o.Subset,
+        Seed = o.Seed,
+        Device = o.Device,
+        OutDir = o.OutDir.Length == 0 ? TrainConfig.DefaultOutDir(o.Space, o.Dataset, now) : o.OutDir,
+        Prefetch = o.Prefetch,
+        Plots = !o.NoPlots,
+    };
+
+    private static TrainConfig NewConfig(TrainOptions options, DateTime now)
+    {
+        var config = ToConfig(options, now);
+        CheckSpace(config);
+        if (string.IsNullOrWhiteSpace(config.Arch))
+            throw new UsageException("--arch is required: the cell to train, e.g. --arch '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|' (or --resume DIR to continue a run).");
+        TrainRun.ParseArch(config);
+        config = Checked(config);
+        if (new RunFolder(config.OutDir).HasState)
+            throw new UsageException($"--out {config.OutDir} already holds a run ({RunFolder.StateFile}); continue it with --resume {config.OutDir}, or choose another --out.");
+        return config;
+    }
+
+    /// <summary>The run's config.json with the epoch count raised when --epochs asks for it (see <see cref="RunVerb.ResumeEpochs"/>).</summary>
+    private static TrainConfig ResumeConfig(TrainOptions options)
+    {
+        if (options.Arch.Length > 0) TrainRun.ParseArch(ToConfig(options, DateTime.Now));
+        var folder = new RunFolder(options.Resume);
+        TrainConfig saved;
+        try
+        {
+            saved = folder.ReadConfig<TrainConfig>();
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new UsageException($"--resume {options.Resume}: {e.Message}");
+        }
+        catch (InvalidDataException) when (IsSearchRun(folder))
+        {
+            throw new UsageException($"--resume {options.Resume}: {folder.Path} holds a search run, not a training run; continue it with agnas search --resume {options.Resume}.");
+        }
+        if (!folder.HasState)
+            throw new UsageException($"--resume {options.Resume}: no epoch of this run completed ({RunFolder.StateFile} is missing), so there is nothing to resume; start it afresh with --out {options.Resume}.");
+
+        var now = DateTime.Now;
+        // Compared resolved, so that e.g. --device auto, a relative --data-dir or another spelling of the cell agree with the run's values.
+        var given = RunVerb.Resolved(() => ToConfig(options, now).Resolved());
+        var defaults = RunVerb.Resolved(() => ToConfig(new TrainOptions(), now).Resolved());
+        int epochs = RunVerb.ResumeEpochs(options.Resume, folder, saved, given, defaults, options.OutDir, typeof(TrainOptions));
+        return Checked(saved with { Epochs = epochs, OutDir = folder.Path });
+    }
+
+    private static bool IsSearchRun(RunFolder folder)
+    {
+        try
+        {
+            folder.ReadConfig<SearchConfig>();
+            return true;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+    }
+
+    private static void CheckSpace(TrainConfig config)
+    {
+        if (!TrainRun.Spaces.Contains(config.Space, StringComparer.OrdinalIgnoreCase))
+            throw new UsageException($"--space '{config.Space}' is not known; expected one of: {string.Join(", ", TrainRun.Spaces)}.");
+    }
+
+    /// <summary>The resolved config, or a usage error naming every problem.</summary>
+    private static TrainConfig Checked(TrainConfig config)
+    {
+        CheckSpace(config);
+        var problems = new List<string>();
+        if (!DatasetCatalog.Names.Contains(config.Dataset, StringComparer.OrdinalIgnoreCase))
+            problems.Add($"--dataset '{config.Dataset}' is not known; expected one of: {string.Join(", ", DatasetCatalog.Names)}");
+        problems.AddRange(config.Problems());
+        if (problems.Count > 0) throw new UsageException(string.Join("; ", problems) + ".");
+        return config.Resolved();
+    }
+
+    private static int Report(CliContext context, TrainConfig config, TrainResult result)
+    {
+        var dir = result.RunDirectory;
+        if (result.Outcome == TrainOutcome.Interrupted)
+            return RunVerb.ReportInterrupted(context, "train", result.CompletedEpochs, result.Epochs, dir);
+
+        var last = result.Last!;
+        var best = result.Best!;
+        context.OutWriter.WriteLine(Invariant($"Final test accuracy (epoch {last.Epoch}, the weights saved in {RunFolder.CheckpointFile}): {last.TestAccuracy:0.00}%"));
+        context.OutWriter.WriteLine(Invariant($"Best test accuracy (epoch {best.Epoch} of {last.Epoch}): {best.TestAccuracy:0.00}%; picked on the test set, so an optimistic figure, not a result."));
+        if (BenchmarkDataset(config.Dataset) is { } dataset && Nb201Arch.TryParse(config.Arch, out var arch))
+        {
+            var entry = Nb201Benchmark.Load().Lookup(arch);
+            string name = dataset == Nb201Dataset.Cifar10 ? "CIFAR-10 (the 10,000 test images)" : "CIFAR-100 (its x-test half of the test set)";
+            context.OutWriter.WriteLine(Invariant($"NAS-Bench-201 reports {entry.For(dataset).TestAccuracy:0.00}% on {name} for this cell after its 200 epochs (mean over its seeds)."));
+        }
+        context.OutWriter.WriteLine($"Run folder: {dir}");
+        return ExitCodes.Ok;
+    }
+
+    private static Nb201Dataset? BenchmarkDataset(string dataset) => dataset.ToLowerInvariant() switch
+    {
+        "cifar10" => Nb201Dataset.Cifar10,
+        "cifar100" => Nb201Dataset.Cifar100,
+        _ => null,
+    };
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The start lines (cell, data, parameter count against the benchmark), the progress bar and one row per epoch.</summary>
+    private sealed class EpochTable(CliContext context, TrainObserver? chained) : TrainObserver
+    {
+        private const string Header = "epoch          lr    loss  train%  t.loss   test%   best%        s    img/s";
+        private TrainStart? _start;
+
+        public EpochProgress Progress { get; } = new(context);
+
+        public override void Started(TrainStart start)
+        {
+            _start = start;
+            Progress.Line($"Cell: {start.Arch}");
+            Progress.Line(Invariant($"{start.TrainImages} training / {start.TestImages} test images, {start.TrainBatches} steps per epoch; {start.Backend}."));
+            Progress.Line($"Augmentation: training {start.TrainAugmentation}; test {start.TestAugmentation}.");
+            Progress.Line(Invariant($"Parameters: {start.ParameterCount:N0}"));
+            if (start.BenchmarkCheck is { } check) WriteCheck(check, start.Config);
+            else Progress.Line("No NAS-Bench-201 network has this many classes (10, 100 or 120); there is no published count to compare with.");
+            if (start.FirstEpoch > start.Config.Epochs) Progress.Line($"The run already completed its {start.Config.Epochs} epochs; raise --epochs to continue it.");
+            else if (start.FirstEpoch > 1) Progress.Line($"Resuming at epoch {start.FirstEpoch} of {start.Config.Epochs}.");
+            Progress.Line(Header);
+            chained?.Started(start);
+        }
+
+        private void WriteCheck(Nb201ParameterCheck check, TrainConfig config)
+        {
+            string network = check.Dataset switch
+            {
+                Nb201Dataset.Cifar10 => "CIFAR-10 network (10 classes)",
+                Nb201Dataset.Cifar100 => "CIFAR-100 network (100 classes)",
+                _ => "ImageNet16-120 network (120 classes)",
+            };
+            if (check.StemDifference == 0)
+            {
+                if (check.Matches) Progress.Line(Invariant($"  = NAS-Bench-201's published count for this cell's {network}."));
+            }
+            else
+            {
+                string verdict = check.Matches ? " (as expected)" : "";
+                Progress.Line(Invariant(
+                    $"  NAS-Bench-201 publishes {check.Published:N0} for this cell's {network}, whose stem takes 3-channel images; these images have {check.InputChannels}, so the stem conv differs by ({check.InputChannels} - 3)*9*{check.Channels} = {check.StemDifference:N0}: expected {check.Expected:N0}, difference to the published count {check.Actual - check.Published:N0}{verdict}."));
+            }
+            if (!check.Matches)
+                Warning(Invariant(
+                    $"the network has {check.Actual:N0} parameters but {check.Expected:N0} were expected from NAS-Bench-201's {check.Published:N0} for {config.Arch}; they differ by {check.Actual - check.Expected:N0}. Training goes on."));
+        }
+
+        public override void EpochStarted(int epoch, double learningRate)
+        {
+            if (_start is not null) Progress.Begin(Describe(epoch, null), _start.TrainBatches + _start.TestBatches);
+            chained?.EpochStarted(epoch, learningRate);
+        }
+
+        public override void TrainStepCompleted(int epoch, int step, double loss)
+        {
+            Progress.Advance(Describe(epoch, $"loss {loss.ToString("0.000", CultureInfo.InvariantCulture)}"));
+            chained?.TrainStepCompleted(epoch, step, loss);
+        }
+
+        public override void TestBatchCompleted(int epoch, int batch)
+        {
+            Progress.Advance(Describe(epoch, "test"));
+            chained?.TestBatchCompleted(epoch, batch);
+        }
+
+        public override void EpochCompleted(TrainEpochRecord r)
+        {
+            Progress.End();
+            Progress.Line(Invariant(
+                $"{r.Epoch,5} {r.LearningRate,11:0.000000} {r.TrainLoss,7:0.0000} {r.TrainAccuracy,7:0.00} {r.TestLoss,7:0.0000} {r.TestAccuracy,7:0.00} {r.BestTestAccuracy,7:0.00} {r.Seconds,8:0.0} {r.ImagesPerSecond,8:0.0}"));
+            chained?.EpochCompleted(r);
+        }
+
+        public override void Warning(string message)
+        {
+            Progress.Warning(message);
+            chained?.Warning(message);
+        }
+
+        private string Describe(int epoch, string? detail) =>
+            $"epoch {epoch}/{_start?.Config.Epochs}" + (detail is null ? "" : " " + detail);
+    }
+}

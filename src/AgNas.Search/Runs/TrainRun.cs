@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using AgNas.Autograd.Optim;
+using AgNas.Search.Data;
+using AgNas.Search.Spaces.Nb201;
+using AgNas.Tensors;
+
+namespace AgNas.Search.Runs;
+
+/// <summary>
+/// Trains one architecture's evaluation network from scratch (<c>agnas train</c>): for the nb201
+/// space, NAS-Bench-201's <see cref="Nb201Network"/> (C = 16, N = 5, affine BN, the benchmark's
+/// residual reduction blocks) with the input channels and classes of the dataset, on the whole
+/// training set (or its first <see cref="TrainConfig.Subset"/> images), tested on the whole test set
+/// after every epoch (eval mode, no gradients). Every epoch is saved to the run folder
+/// (<see cref="RunFolder"/>: config.json, metrics.jsonl, checkpoint.safetensors, optimizer.safetensors,
+/// state.json, curves.png).
+/// <para>The steps and the test pass are <see cref="TrainingEpoch"/>'s, the learning rate is the
+/// cosine from <see cref="TrainConfig.LearningRate"/> to <see cref="TrainConfig.LearningRateMin"/> with
+/// epoch e at t = e − 1 (as NAS-Bench-201's own loop: <c>scheduler.update(epoch, 0.0)</c> before each
+/// 0-based epoch), and the run folder, resume and cancellation work as in <see cref="SearchRun"/>:
+/// on the CPU, a run interrupted after any step and resumed from its last saved epoch ends with the
+/// same bytes as an uninterrupted one.</para>
+/// <para>The test set chooses nothing: the weights saved are the last epoch's, and the best test
+/// accuracy is reported beside the final one as the optimistic figure it is (it is picked on the
+/// test set, as the AGNAS retraining code does; agnas-facts §6.11).</para>
+/// </summary>
+public static class TrainRun
+{
+    /// <summary>The spaces whose evaluation network <see cref="Run"/> can build.</summary>
+    public static IReadOnlyList<string> Spaces { get; } = [SearchSpaces.Nb201];
+
+    /// <summary>
+    /// Runs (or, with <paramref name="resume"/>, continues) the training described by
+    /// <paramref name="config"/> in <see cref="TrainConfig.OutDir"/>.
+    /// </summary>
+    /// <param name="config">The settings; resolved (<see cref="TrainConfig.Resolved"/>) and validated here.</param>
+    /// <param name="data">The training and test sets; <see cref="TrainConfig.Subset"/> is applied here.</param>
+    /// <param name="observer">Progress callbacks; null for none.</param>
+    /// <param name="resume">Continue the run saved in the out dir instead of starting one.</param>
+    /// <param name="cancellation">Checked between steps; when set, the run returns <see cref="TrainOutcome.Interrupted"/>.</param>
+    /// <exception cref="ArgumentException">Invalid settings (all problems listed), an unknown space, or data that does not fit.</exception>
+    /// <exception cref="Nb201ArchFormatException">The arch is not a valid NB201 string (a one-line message).</exception>
+    /// <exception cref="IOException">A new run was asked for in a folder that already holds one.</exception>
+    /// <exception cref="TrainResumeException">The folder cannot be resumed with these settings, or its files disagree.</exception>
+    /// <exception cref="NonFiniteLossException">The training loss was NaN or infinite.</exception>
+    /// <exception cref="BackendUnavailableException">The device cannot be used here.</exception>
+    public static TrainResult Run(TrainConfig config, TrainData data, TrainObserver? observer = null, bool resume = false,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(data);
+        observer ??= TrainObserver.None;
+        config = config.Resolved();
+        config.Validate();
+        var arch = ParseArch(config);
+        if (data.Train.Channels != data.Test.Channels || data.Train.ClassCount != data.Test.ClassCount
+            || data.Train.Height != data.Test.Height || data.Train.Width != data.Test.Width)
+            throw new ArgumentException($"Training: the training set ({data.Train}) and the test set ({data.Test}) differ in image size or classes.");
+
+        var folder = new RunFolder(config.OutDir);
+        TrainState? saved = null;
+        if (resume) saved = CheckResumable(folder, config);
+        else if (folder.HasState)
+            throw new IOException($"{folder.Path} already holds a run ({RunFolder.StateFile}). Resume it with --resume {folder.Path}, or choose another --out.");
+
+        var backend = Backends.Get(config.Device);
+        var images = config.Subset is int subset ? data.Train.Take(subset) : data.Train;
+        var trainAugmentation = Augmentation.Training(data.Info);
+        var testAugmentation = Augmentation.Evaluation(data.Info);
+        ulong seed = (ulong)config.Seed;
+        using var trainLoader = new DataLoader(images, Enumerable.Range(0, images.Count).ToArray(), backend, new DataLoaderOptions
+        {
+            BatchSize = config.BatchSize, Shuffle = true, Training = true, Seed = seed,
+            Augmentation = trainAugmentation, Prefetch = config.Prefetch,
+        });
+        using var testLoader = new DataLoader(data.Test, Enumerable.Range(0, data.Test.Count).ToArray(), backend, new DataLoaderOptions
+        {
+            BatchSize = config.BatchSize, Shuffle = false, Training = false, Seed = seed,
+            Augmentation = testAugmentation, Prefetch = config.Prefetch,
+        });
+        if (trainLoader.BatchesPerEpoch == 0)
+            throw new ArgumentException($"Training: the training set has {images.Count} image(s); a training step needs at least 2.");
+        if (testLoader.BatchesPerEpoch == 0)
+            throw new ArgumentException($"Training: the test set ({data.Test}) is empty.");
+
+        using var net = new Nb201Network(new Nb201NetworkConfig(arch)
+        {
+            InputChannels = images.Channels,
+            Classes = images.ClassCount,
+            Seed = seed,
+        }, backend);
+        var start = new TrainStart(config, folder.Path, backend.Description, arch.ToString(), net.ParameterCount(), Nb201ParameterCheck.For(net),
+            trainLoader.ImagesPerEpoch, testLoader.ImagesPerEpoch, trainLoader.BatchesPerEpoch, testLoader.BatchesPerEpoch,
+            trainAugmentation.ToString(), testAugmentation.ToString(), (saved?.CompletedEpochs ?? 0) + 1);
+        return new Session(config, net, folder, backend, trainLoader, testLoader, observer, cancellation).Run(saved, start);
+    }
+
+    /// <summary>The config's arch in its space (only nb201 so far).</summary>
+    /// <exception cref="ArgumentException">Unknown space.</exception>
+    /// <exception cref="Nb201ArchFormatException">Malformed NB201 string.</exception>
+    public static Nb201Arch ParseArch(TrainConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (!string.Equals(config.Space, SearchSpaces.Nb201, StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"Training: unknown space '{config.Space}'; expected one of: {string.Join(", ", Spaces)}.");
+        return Nb201Arch.Parse(config.Arch);
+    }
+
+    /// <summary>The saved state, after checking that <paramref name="config"/> may continue it.</summary>
+    private static TrainState CheckResumable(RunFolder folder, TrainConfig config)
+    {
+        TrainState state;
+        try
+        {
+            state = folder.ReadState<TrainState>(TrainState.CurrentFormat);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new TrainResumeException(e.Message);
+        }
+        if (RunSettings<TrainConfig>.ResumeProblem(folder.Path, config, state.Config, state.CompletedEpochs) is { } problem)
+            throw new TrainResumeException(problem);
+        return state;
+    }
+
+    /// <summary>The curves of a training run: training and test loss; training and test accuracy.</summary>
+    public static Curves TrainingCurves(IReadOnlyList<TrainEpochRecord> metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        return new Curves(
+            "Training: loss",
+            metrics.Select(m => m.Epoch).ToList(),
+            [
+                new CurveSeries("train_loss", "train (augmented, train mode)", metrics.Select(m => m.TrainLoss).ToList()),
+                new CurveSeries("test_loss", "test (eval mode)", metrics.Select(m => m.TestLoss).ToList()),
+            ],
+            [
+                new CurveSeries("train_accuracy", "train (augmented, train mode)", metrics.Select(m => m.TrainAccuracy).ToList()),
+                new CurveSeries("test_accuracy", "test (eval mode)", metrics.Select(m => m.TestAccuracy).ToList()),
+            ]);
+    }
+
+    /// <summary>One run's objects and its epoch loop.</summary>
+    private sealed class Session(TrainConfig config, Nb201Network net, RunFolder folder, IBackend backend, DataLoader trainLoader,
+        DataLoader testLoader, TrainObserver observer, CancellationToken cancellation)
+    {
+        private readonly TrainingEpoch _epochs = new(net, backend, config.GradClip, cancellation, "training", folder);
+
+        public TrainResult Run(TrainState? saved, TrainStart start)
+        {
+            using var sgd = new Sgd(net.NamedParameters(), (float)config.LearningRate, (float)config.Momentum,
+                weightDecay: (float)config.WeightDecay, nesterov: config.Nesterov);
+            var metrics = new List<TrainEpochRecord>();
+            int completed = 0;
+            if (saved is not null)
+            {
+                folder.RestoreTraining(net, sgd, backend, saved.CompletedEpochs, new SavedOptimizer(saved.OptimizerSteps, saved.OptimizerGroups),
+                    "network", message => new TrainResumeException(message));
+                completed = saved.CompletedEpochs;
+                metrics.AddRange(saved.Metrics);
+            }
+            var schedule = new CosineAnnealingLR(sgd, config.Epochs, config.LearningRateMin, lastEpoch: completed - 1);
+
+            folder.Create(attention: false);
+            folder.WriteConfig(config);
+            observer.Started(start);
+
+            for (int epoch = completed + 1; epoch <= config.Epochs; epoch++)
+            {
+                schedule.LastEpoch = epoch - 1;
+                double lr = TrainingEpoch.LearningRateOf(sgd);
+                observer.EpochStarted(epoch, lr);
+                var total = Stopwatch.StartNew();
+                var train = _epochs.Train(trainLoader, epoch, sgd, completed, (step, loss) => observer.TrainStepCompleted(epoch, step, loss));
+                if (train is null) return Result(TrainOutcome.Interrupted, completed, metrics);
+                var test = _epochs.Evaluate(testLoader, epoch, batch => observer.TestBatchCompleted(epoch, batch));
+                if (test is null) return Result(TrainOutcome.Interrupted, completed, metrics);
+                double seconds = total.Elapsed.TotalSeconds;
+
+                var t = train.Value;
+                var e = test.Value;
+                var previous = metrics.LastOrDefault();
+                bool better = previous is null || e.Accuracy > previous.BestTestAccuracy;
+                var record = new TrainEpochRecord(epoch, lr, t.MeanLoss, t.Accuracy, e.MeanLoss, e.Accuracy,
+                    better ? e.Accuracy : previous!.BestTestAccuracy, better ? epoch : previous!.BestEpoch,
+                    seconds, t.ImagesPerSecond, t.Images, e.Images);
+                metrics.Add(record);
+                Save(epoch, sgd, metrics);
+                completed = epoch;
+                if (config.Plots && RunPlots.WriteCurves(folder, TrainingCurves(metrics)) is { } warning) observer.Warning(warning);
+                observer.EpochCompleted(record);
+            }
+            return Result(TrainOutcome.Completed, completed, metrics);
+        }
+
+        private TrainResult Result(TrainOutcome outcome, int completed, List<TrainEpochRecord> metrics)
+        {
+            var last = metrics.LastOrDefault();
+            var best = last is null ? null : metrics[last.BestEpoch - 1];
+            return new TrainResult(outcome, folder.Path, completed, config.Epochs, last, best);
+        }
+
+        /// <summary>Writes the epoch's files, state.json last.</summary>
+        private void Save(int epoch, Sgd sgd, List<TrainEpochRecord> metrics)
+        {
+            folder.WriteMetrics(metrics);
+            var optimizer = folder.SaveTraining(net, sgd, epoch);
+            folder.WriteState(new TrainState(TrainState.CurrentFormat, epoch, epoch == config.Epochs, config, backend.Description,
+                optimizer.Steps, optimizer.Groups, metrics.ToList()));
+        }
+    }
+}

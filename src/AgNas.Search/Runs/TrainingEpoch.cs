@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Globalization;
+using AgNas.Autograd;
+using AgNas.Autograd.Modules;
+using AgNas.Autograd.Optim;
+using AgNas.Search.Data;
+using AgNas.Tensors;
+using AgNas.Tensors.Memory;
+
+namespace AgNas.Search.Runs;
+
+/// <summary>What one training epoch did: summed batch-mean losses weighted by batch size, correct predictions, images, wall time.</summary>
+public readonly record struct TrainTotals(double LossSum, long Correct, int Images, double Seconds)
+{
+    /// <summary>Mean cross-entropy over the epoch's images.</summary>
+    public double MeanLoss => LossSum / Images;
+
+    /// <summary>Top-1 accuracy in percent.</summary>
+    public double Accuracy => 100.0 * Correct / Images;
+
+    /// <summary>Training images per second of training time.</summary>
+    public double ImagesPerSecond => Images / Math.Max(Seconds, 1e-9);
+}
+
+/// <summary>What one evaluation pass found: summed losses, correct predictions, images, wall time.</summary>
+public readonly record struct EvalTotals(double LossSum, long Correct, int Images, double Seconds)
+{
+    /// <summary>Mean cross-entropy over the images.</summary>
+    public double MeanLoss => LossSum / Images;
+
+    /// <summary>Top-1 accuracy in percent.</summary>
+    public double Accuracy => 100.0 * Correct / Images;
+}
+
+/// <summary>
+/// The epoch loops that every SGD run shares (<see cref="SearchRun"/> and <see cref="TrainRun"/>).
+/// <para><b>Training step</b> (each inside its own <see cref="TensorScope"/>): zero the gradients,
+/// forward, mean cross-entropy, stop if the loss is not finite (<see cref="NonFiniteLossException"/>,
+/// before anything is updated), backward, clip the global gradient L2 norm when a clip is set,
+/// SGD step.</para>
+/// <para><b>Evaluation pass</b>: eval mode, <see cref="GradMode.NoGrad"/>, every batch of the loader
+/// forwarded once; the network is back in training mode afterwards.</para>
+/// <para>Cancellation is checked before every training step and evaluation batch; a cancelled loop
+/// returns null and the caller saves nothing of the epoch.</para>
+/// </summary>
+public sealed class TrainingEpoch
+{
+    private readonly Module _net;
+    private readonly IReadOnlyList<Parameter> _parameters;
+    private readonly IBackend _backend;
+    private readonly double? _gradClip;
+    private readonly CancellationToken _cancellation;
+    private readonly string _kind;
+    private readonly RunFolder _folder;
+
+    /// <param name="net">The network (images → logits).</param>
+    /// <param name="backend">Where its tensors live (the non-finite check runs there).</param>
+    /// <param name="gradClip">Maximum global L2 norm of the gradients (torch.nn.utils.clip_grad_norm_); null = no clipping.</param>
+    /// <param name="cancellation">Checked before every step and batch.</param>
+    /// <param name="kind">The run's noun for messages ("search", "training").</param>
+    /// <param name="folder">The run folder, named in the non-finite-loss message.</param>
+    public TrainingEpoch(Module net, IBackend backend, double? gradClip, CancellationToken cancellation, string kind, RunFolder folder)
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(folder);
+        _net = net;
+        _parameters = net.Parameters().ToList();
+        _backend = backend;
+        _gradClip = gradClip;
+        _cancellation = cancellation;
+        _kind = kind;
+        _folder = folder;
+    }
+
+    /// <summary>One epoch of weight training on <paramref name="loader"/>'s epoch <paramref name="epoch"/> − 1; null when cancelled.</summary>
+    /// <param name="loader">The training batches.</param>
+    /// <param name="epoch">1-based epoch (the loader's epoch index is one less).</param>
+    /// <param name="sgd">The optimiser, at the epoch's learning rate.</param>
+    /// <param name="completed">Epochs the run folder holds (for the non-finite-loss message).</param>
+    /// <param name="stepCompleted">Called after each step with its 1-based number and the batch's mean loss.</param>
+    /// <exception cref="NonFiniteLossException">The loss of a step was NaN or infinite; nothing of that step was applied.</exception>
+    public TrainTotals? Train(DataLoader loader, int epoch, Optimizer sgd, int completed, Action<int, double>? stepCompleted = null)
+    {
+        ArgumentNullException.ThrowIfNull(loader);
+        ArgumentNullException.ThrowIfNull(sgd);
+        _net.Train();
+        var clock = Stopwatch.StartNew();
+        double lossSum = 0;
+        long correct = 0;
+        int images = 0, step = 0;
+        foreach (var batch in loader.Epoch(epoch - 1))
+        {
+            double loss;
+            using (batch)
+            {
+                if (_cancellation.IsCancellationRequested) return null;
+                step++;
+                using var scope = TensorScope.Begin();
+                sgd.ZeroGrad();
+                var logits = _net.Forward(new Var(batch.Images));
+                var lossVar = Functional.CrossEntropy(logits, batch.Labels);
+                if (_backend.HasNonFinite(lossVar.Data))
+                    throw NonFinite(loader.BatchesPerEpoch, epoch, step, lossVar.Data.Item(), sgd.LearningRate, completed);
+                lossVar.Backward();
+                if (_gradClip is double clip) GradClip.ClipGradNorm(_parameters, clip);
+                sgd.Step();
+                loss = lossVar.Data.Item();
+                lossSum += loss * batch.Count;
+                correct += CountCorrect(logits.Data, batch.Labels);
+                images += batch.Count;
+            }
+            stepCompleted?.Invoke(step, loss);
+        }
+        return new TrainTotals(lossSum, correct, images, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Forwards every batch of <paramref name="loader"/>'s epoch <paramref name="epoch"/> − 1 in eval mode without gradients; null when cancelled.</summary>
+    /// <param name="loader">The evaluation batches.</param>
+    /// <param name="epoch">1-based epoch (only the loader's augmentation draws depend on it).</param>
+    /// <param name="batchCompleted">Called after each batch with its 1-based number.</param>
+    public EvalTotals? Evaluate(DataLoader loader, int epoch, Action<int>? batchCompleted = null)
+    {
+        ArgumentNullException.ThrowIfNull(loader);
+        _net.Eval();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            double lossSum = 0;
+            long correct = 0;
+            int images = 0, number = 0;
+            using (GradMode.NoGrad())
+            {
+                foreach (var batch in loader.Epoch(epoch - 1))
+                {
+                    using (batch)
+                    {
+                        if (_cancellation.IsCancellationRequested) return null;
+                        using var scope = TensorScope.Begin();
+                        var logits = _net.Forward(new Var(batch.Images));
+                        lossSum += Functional.CrossEntropy(logits, batch.Labels).Data.Item() * batch.Count;
+                        correct += CountCorrect(logits.Data, batch.Labels);
+                        images += batch.Count;
+                    }
+                    batchCompleted?.Invoke(++number);
+                }
+            }
+            return new EvalTotals(lossSum, correct, images, clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            _net.Train();
+        }
+    }
+
+    /// <summary>The optimiser's (float) learning rate as its shortest decimal (0.021485, not 0.021485000848770142), as metrics record it.</summary>
+    public static double LearningRateOf(Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        return double.Parse(optimizer.LearningRate.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Images whose largest logit (first on ties) is at their label.</summary>
+    public static long CountCorrect(Tensor logits, Tensor labels)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(labels);
+        var scores = logits.ToArray();
+        var truth = labels.ToInt32Array();
+        int classes = (int)(scores.Length / Math.Max(truth.Length, 1));
+        long correct = 0;
+        for (int i = 0; i < truth.Length; i++)
+        {
+            int best = 0;
+            for (int c = 1; c < classes; c++)
+            {
+                if (scores[i * classes + c] > scores[i * classes + best]) best = c;
+            }
+            if (best == truth[i]) correct++;
+        }
+        return correct;
+    }
+
+    private NonFiniteLossException NonFinite(int batches, int epoch, int step, float loss, float lr, int completed)
+    {
+        string saved = completed > 0
+            ? $"{_folder.Path} still holds epoch {completed} (checkpoint, optimizer state and metrics)."
+            : "No epoch had completed, so the run folder holds no checkpoint.";
+        return new NonFiniteLossException(
+            $"Epoch {epoch}, step {step} of {batches}: the training loss is {loss.ToString(CultureInfo.InvariantCulture)} " +
+            $"(learning rate {lr.ToString(CultureInfo.InvariantCulture)}). The {_kind} stopped before updating the weights and saved nothing of epoch {epoch}. {saved}",
+            epoch, step, completed);
+    }
+}

@@ -1,0 +1,172 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using AgNas.Cli.Verbs;
+using AgNas.Search.Runs;
+using CommandLine;
+
+namespace AgNas.Cli.Tests;
+
+/// <summary>
+/// STYLE 15 for <c>agnas train</c>: every option has a consumer. As <see cref="SearchOptionConsumerTests"/>,
+/// driven by reflection over <see cref="TrainOptions"/>, so a new option fails until it is wired:
+/// <list type="number">
+/// <item>every option sets exactly one <see cref="TrainConfig"/> member, the one of the same name
+/// (--no-plots: Plots; --resume is read by the runner itself), and every member is set by an option;</item>
+/// <item>changing an option from its default changes what a real (tiny) training run does: its exit
+/// status and message, the files it wrote, the weights or the metrics (timings aside). Options whose
+/// value by design does not change the numbers (--prefetch, --device on a machine with one backend,
+/// --space with one space) show that their value reaches the consumer by a value it rejects.</item>
+/// </list>
+/// --out and --resume are checked by what they do to the folder.
+/// </summary>
+public class TrainOptionConsumerTests
+{
+    private static readonly IReadOnlyList<(PropertyInfo Property, OptionAttribute Option)> Options =
+        typeof(TrainOptions).GetProperties()
+            .Select(p => (p, p.GetCustomAttribute<OptionAttribute>()))
+            .Where(x => x.Item2 is not null)
+            .Select(x => (x.p, x.Item2!))
+            .ToList();
+
+    /// <summary>Per option: the arguments that move it off the tiny run's value (switches: none).</summary>
+    private static readonly Dictionary<string, string[]> Mutations = new()
+    {
+        ["space"] = ["darts"],                // the only space is nb201: reaches the check, which refuses it
+        ["arch"] = ["|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|"],
+        ["dataset"] = ["fashion-mnist"],      // same IDX files, other normalisation
+        ["data-dir"] = ["<DATA2>"],           // other images
+        ["epochs"] = ["3"],
+        ["batch-size"] = ["6"],
+        ["lr"] = ["0.05"],
+        ["lr-min"] = ["0.01"],
+        ["momentum"] = ["0.5"],
+        ["nesterov"] = ["false"],
+        ["weight-decay"] = ["0.01"],
+        ["grad-clip"] = ["0.01"],
+        ["subset"] = ["6"],
+        ["seed"] = ["1"],
+        ["device"] = ["cuda:7"],              // reaches the backend registry, which refuses it
+        ["prefetch"] = ["3"],                 // reaches the DataLoader, which refuses it
+        ["no-plots"] = [],
+    };
+
+    /// <summary>Options checked by their own effect on the run folder instead of a fingerprint.</summary>
+    private static readonly string[] FolderOptions = ["out", "resume"];
+
+    [Fact]
+    public void EveryOptionIsCoveredByAConsumerCheck()
+    {
+        var names = Options.Select(o => o.Option.LongName).ToList();
+        Assert.Empty(names.Except(Mutations.Keys).Except(FolderOptions));
+        Assert.Empty(Mutations.Keys.Concat(FolderOptions).Except(names));
+    }
+
+    [Fact]
+    public void EveryOptionSetsItsOwnConfigMemberAndEveryMemberHasAnOption()
+    {
+        var now = new DateTime(2025, 1, 2, 3, 4, 5);
+        var baseline = TrainRunner.ToConfig(new TrainOptions(), now);
+        var setMembers = new List<string>();
+        foreach (var (property, option) in Options)
+        {
+            if (option.LongName == "resume") continue;
+            var options = new TrainOptions();
+            property.SetValue(options, Changed(property.GetValue(options)));
+            var changed = TrainRunner.ToConfig(options, now).Differences(baseline).Select(d => d.Member).ToList();
+            string expected = property.Name == nameof(TrainOptions.NoPlots) ? nameof(TrainConfig.Plots) : property.Name;
+            // --space and --dataset also name the default run folder; nothing else may move.
+            var extra = property.Name is nameof(TrainOptions.Space) or nameof(TrainOptions.Dataset) ? new[] { nameof(TrainConfig.OutDir) } : [];
+            Assert.True(changed.Order().SequenceEqual(new[] { expected }.Concat(extra).Order()),
+                $"--{option.LongName} changed [{string.Join(", ", changed)}]; expected [{string.Join(", ", new[] { expected }.Concat(extra))}]");
+            setMembers.Add(expected);
+        }
+        Assert.Empty(TrainConfig.Members.Select(m => m.Name).Except(setMembers));
+    }
+
+    private static object Changed(object? value) => value switch
+    {
+        string s => s + "x",
+        int i => i + 7,
+        double d => d + 0.125,
+        bool b => !b,
+        _ => throw new NotSupportedException($"No change rule for {value?.GetType().Name ?? "null"}."),
+    };
+
+    /// <summary>Mutations whose value the consumer refuses (the run does not start); every other mutated run must complete.</summary>
+    private static readonly string[] Refused = ["space", "device", "prefetch"];
+
+    [Fact]
+    public void ChangingAnyOptionChangesWhatTheTrainingRunDoes()
+    {
+        using var tmp = new TempFolder();
+        // 8 images at batch 8: one step and one test batch per epoch (a step's cost hardly depends on the batch), so each of the ~20 runs takes a fraction of a second.
+        var data = SearchCli.WriteIdx(tmp.Sub("data"), count: 8);
+        var data2 = SearchCli.WriteIdx(tmp.Sub("data2"), count: 8, variant: 1);
+        int run = 0;
+        // The tiny run's options; a mutation replaces its option's value (the parser refuses an option given twice).
+        var tiny = new Dictionary<string, string[]>
+        {
+            ["arch"] = [TrainCli.Cell], ["dataset"] = ["mnist"], ["data-dir"] = [data], ["epochs"] = ["2"], ["batch-size"] = ["8"],
+        };
+        (int Code, string Print) Fingerprint(string? name = null, params string[] values)
+        {
+            var outDir = tmp.Sub($"run{run++}");
+            var options = new Dictionary<string, string[]>(tiny);
+            if (name is not null) options[name] = values.Select(v => v == "<DATA2>" ? data2 : v).ToArray();
+            string[] args = ["train", "--out", outDir, .. options.SelectMany(o => new[] { "--" + o.Key }.Concat(o.Value))];
+            var (code, _, error) = TrainCli.Run(args);
+            var sb = new StringBuilder();
+            sb.Append($"exit {code}\n{error.Replace(outDir, "<OUT>")}\n");
+            if (Directory.Exists(outDir))
+            {
+                foreach (var f in Directory.GetFiles(outDir, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(outDir, f)).Order())
+                    sb.Append(f).Append('\n');
+                var checkpoint = Path.Combine(outDir, RunFolder.CheckpointFile);
+                if (File.Exists(checkpoint)) sb.Append(Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(checkpoint)))).Append('\n');
+                if (File.Exists(Path.Combine(outDir, RunFolder.StateFile)))
+                {
+                    foreach (var m in new RunFolder(outDir).ReadState<TrainState>(TrainState.CurrentFormat).Metrics)
+                        sb.Append(m with { Seconds = 0, ImagesPerSecond = 0 }).Append('\n');
+                }
+            }
+            return (code, sb.ToString());
+        }
+
+        var baseline = Fingerprint();
+        Assert.True(baseline.Code == ExitCodes.Ok, baseline.Print);
+        Assert.Equal(baseline, Fingerprint()); // the fingerprint is deterministic, so any difference below is the option's doing
+        foreach (var (name, values) in Mutations)
+        {
+            var mutated = Fingerprint(name, values);
+            string what = $"--{name} {string.Join(" ", values)}";
+            if (Refused.Contains(name))
+            {
+                Assert.True(mutated.Code != ExitCodes.Ok, $"{what} was expected to be refused:\n{mutated.Print}");
+            }
+            else
+            {
+                Assert.True(mutated.Code == ExitCodes.Ok, $"{what} did not run:\n{mutated.Print}");
+                Assert.True(mutated.Print != baseline.Print, $"{what} changed nothing the training run does:\n{mutated.Print}");
+            }
+        }
+    }
+
+    [Fact]
+    public void OutAndResumeDecideTheRunFolder()
+    {
+        using var tmp = new TempFolder();
+        var data = SearchCli.WriteIdx(tmp.Sub("data"), count: 16);
+        var outDir = tmp.Sub("chosen");
+        var (code, output, error) = TrainCli.Run(TrainCli.TinyArgs(data, outDir, "--epochs", "1"));
+        Assert.True(code == ExitCodes.Ok, error + output);
+        Assert.True(File.Exists(Path.Combine(outDir, RunFolder.StateFile)));
+        // Nothing was written anywhere else (the default runs/... folder included).
+        Assert.Equal(new[] { Path.GetFullPath(outDir), Path.GetFullPath(data) }.Order(), Directory.GetDirectories(tmp.Path).Select(Path.GetFullPath).Order());
+        Assert.False(Directory.Exists("runs") && Directory.GetDirectories("runs", "train-nb201-mnist-*").Length > 0);
+
+        (code, output, error) = TrainCli.Run(["train", "--resume", outDir, "--epochs", "2"]);
+        Assert.True(code == ExitCodes.Ok, error + output);
+        Assert.Equal(2, new RunFolder(outDir).ReadState<TrainState>(TrainState.CurrentFormat).CompletedEpochs);
+    }
+}
