@@ -227,8 +227,9 @@ public sealed class CudaDevice : IDisposable
             }
         }
 
+        // Raw calls from here on: the device already counts as disposed for everyone else.
         Step(() => CudaCheck.ThrowIfFailed(CudaDriver.cuCtxSetCurrent(_context.Value)));
-        Step(Stream.Synchronize);
+        Step(() => CudaCheck.ThrowIfFailed(CudaDriver.cuStreamSynchronize(Stream.Handle)));
         foreach (var child in children) Step(child.Dispose);
         if (_dnn is { } dnn) Step(dnn.Release);
         if (_blas is { } blas) Step(blas.Release);

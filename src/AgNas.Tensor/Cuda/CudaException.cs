@@ -23,12 +23,12 @@ public abstract class CudaException : Exception
 {
     private protected CudaException(CudaLibrary library, string statusName, string errorString, string call,
         string? detail = null, Exception? inner = null)
-        : base(FormatMessage(library, statusName, errorString, call, detail), inner)
+        : base(FormatMessage(library, statusName, errorString, OneLine(call), detail), inner)
     {
         Library = library;
         StatusName = statusName;
         ErrorString = errorString;
-        Call = call;
+        Call = OneLine(call);
     }
 
     /// <summary>Which library returned the status.</summary>
@@ -40,7 +40,7 @@ public abstract class CudaException : Exception
     /// <summary>The library's description of the status (cuGetErrorString, cudnnGetErrorString, or ours for cuBLAS).</summary>
     public string ErrorString { get; }
 
-    /// <summary>The failing call as written at the call site.</summary>
+    /// <summary>The failing call as written at the call site (a call spread over lines is joined into one).</summary>
     public string Call { get; }
 
     /// <summary>The library as users know it: "CUDA driver", "cuBLAS", "cuDNN".</summary>
@@ -51,6 +51,10 @@ public abstract class CudaException : Exception
         CudaLibrary.Cudnn => "cuDNN",
         _ => library.ToString(),
     };
+
+    /// <summary>Collapses the line breaks and indentation of a multi-line call expression.</summary>
+    private static string OneLine(string call) =>
+        string.Join(' ', call.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     private static string FormatMessage(CudaLibrary library, string statusName, string errorString, string call, string? detail)
     {

@@ -27,7 +27,8 @@ public static class CudaFormat
         string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
         double value = bytes;
         int unit = 0;
-        while (Math.Abs(value) >= 1024 && unit < units.Length - 1)
+        // 1023.95 and up print as the next unit's 1.0, never as "1024.0 MiB".
+        while (Math.Abs(value) >= 1023.95 && unit < units.Length - 1)
         {
             value /= 1024;
             unit++;

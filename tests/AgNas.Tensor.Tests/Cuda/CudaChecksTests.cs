@@ -29,6 +29,17 @@ public class CudaChecksTests
     }
 
     [Fact]
+    public void ACallWrittenOverSeveralLinesIsReportedOnOne()
+    {
+        var e = Assert.Throws<CudnnException>(() => CudnnCheck.ThrowIfFailed(FakeDescriptor(2, 8,
+            32, 32)));
+        Assert.Equal("FakeDescriptor(2, 8, 32, 32)", e.Call);
+        Assert.DoesNotContain("\n", e.Message);
+    }
+
+    private static CudnnStatus FakeDescriptor(int n, int c, int h, int w) => CudnnStatus.BadParam;
+
+    [Fact]
     public void SuccessPassesEveryCheck()
     {
         CudaCheck.ThrowIfFailed(CuResult.Success);

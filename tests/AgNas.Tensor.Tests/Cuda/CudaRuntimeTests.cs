@@ -128,6 +128,8 @@ public class CudaRuntimeTests
         var gpu = new CudaGpuInfo(0, "NVIDIA H200", 150_119_530_496, 9, 0, 132);
         Assert.Equal("NVIDIA H200, 139.8 GiB, compute capability 9.0, 132 SMs", gpu.ToString());
         Assert.Equal("512 B", CudaFormat.Bytes(512));
+        Assert.Equal("1.0 GiB", CudaFormat.Bytes((1L << 30) - 4096)); // not "1024.0 MiB"
+        Assert.Equal("1.5 MiB", CudaFormat.Bytes(3L << 19));
     }
 
     [Fact]
