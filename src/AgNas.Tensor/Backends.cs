@@ -1,4 +1,5 @@
 using AgNas.Tensors.Cpu;
+using AgNas.Tensors.Cuda;
 
 namespace AgNas.Tensors;
 
@@ -51,12 +52,12 @@ public interface IBackendProvider
 /// <summary>
 /// The registry of backends: the one place that maps a <see cref="Device"/> to an
 /// <see cref="IBackend"/>. Code above AgNas.Tensor asks here and never names a backend class.
-/// <para><b>Adding a backend</b> (the CUDA issue): write a provider implementing
-/// <see cref="IBackendProvider"/> beside the backend (e.g. <c>Cuda/CudaBackendProvider.cs</c>)
-/// whose <c>TryGet</c> loads the driver lazily and turns every failure into a reason string,
-/// then replace the placeholder entry for its <see cref="DeviceType"/> in <see cref="Providers"/>.
-/// Nothing else changes: <c>agnas devices</c>, <c>--device</c> options and the tests iterate
-/// <see cref="Describe"/>.</para>
+/// <para><b>Adding a backend</b>: write a provider implementing <see cref="IBackendProvider"/>
+/// beside the backend (as <c>Cuda/CudaBackendProvider.cs</c>) whose <c>TryGet</c> loads its
+/// libraries lazily and turns every failure into a reason string, and list it in
+/// <see cref="Providers"/>. Nothing else changes: <c>agnas devices</c>, <c>--device</c> options
+/// and the tests iterate <see cref="Describe"/>. The CUDA provider reports the probe's facts and
+/// stays unavailable until the backend over kernels/ exists.</para>
 /// </summary>
 public static class Backends
 {
@@ -64,7 +65,7 @@ public static class Backends
     private static readonly IBackendProvider[] Providers =
     [
         new CpuBackendProvider(),
-        new UnavailableBackendProvider(DeviceType.Cuda, "CUDA backend not built yet"),
+        new CudaBackendProvider(),
     ];
 
     /// <summary>The backend for <paramref name="device"/>.</summary>
@@ -134,21 +135,6 @@ public static class Backends
             backend = CpuBackend.Instance;
             reason = null;
             return true;
-        }
-    }
-
-    /// <summary>Stands in for a backend that this build does not have.</summary>
-    private sealed class UnavailableBackendProvider(DeviceType type, string reason) : IBackendProvider
-    {
-        public DeviceType Type => type;
-
-        public BackendInfo Describe() => new(type.ToString().ToLowerInvariant(), false, reason, [], []);
-
-        public bool TryGet(Device device, out IBackend? backend, out string? why)
-        {
-            backend = null;
-            why = reason;
-            return false;
         }
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using AgNas.Tensors;
 using AgNas.Tensors.Cpu;
+using AgNas.Tensors.Cuda;
 using CommandLine;
 
 // Main() swaps Console.Out; tests/SerialTests.cs keeps the tests of this assembly off each other's consoles.
@@ -51,7 +53,16 @@ public class ProgramTests
         Assert.Equal("", error);
         Assert.Contains(BlasShown, output);
         Assert.Contains($"threads: {Environment.ProcessorCount}", output);
-        Assert.Contains("unavailable: CUDA backend not built yet", output);
+        // The table wraps long reasons across lines, so look for each word of the registry's reason.
+        var cuda = Backends.Describe().Single(b => b.Name == "cuda");
+        Assert.False(cuda.Available);
+        Assert.Contains("unavailable: " + cuda.Reason!.Split(' ')[0], output);
+        foreach (var word in cuda.Reason.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length < 30))
+            Assert.Contains(word, output);
+        Assert.Contains("cuBLAS: ", output);
+        Assert.Contains("cuDNN: ", output);
+        if (!CudaRuntime.Probe().Driver.Found && !CudaRuntime.Probe().Emulated)
+            Assert.Contains("unavailable: libcuda.so.1 not found", output);
     }
 
     [Fact]
@@ -65,7 +76,13 @@ public class ProgramTests
         Assert.Equal(CpuBackend.BlasDescription, cpu.GetProperty("properties").GetProperty("BLAS").GetString());
         var cuda = doc.RootElement.EnumerateArray().Single(b => b.GetProperty("name").GetString() == "cuda");
         Assert.False(cuda.GetProperty("available").GetBoolean());
-        Assert.False(string.IsNullOrWhiteSpace(cuda.GetProperty("reason").GetString()));
+        Assert.Equal(Backends.Describe().Single(b => b.Name == "cuda").Reason, cuda.GetProperty("reason").GetString());
+        var properties = cuda.GetProperty("properties");
+        var probe = CudaRuntime.Probe();
+        Assert.Equal(probe.Driver.Describe(), properties.GetProperty("driver").GetString());
+        Assert.Equal(probe.Cublas.Describe(), properties.GetProperty("cuBLAS").GetString());
+        Assert.Equal(probe.Cudnn.Describe(), properties.GetProperty("cuDNN").GetString());
+        foreach (var gpu in probe.Gpus) Assert.Equal(gpu.ToString(), properties.GetProperty($"cuda:{gpu.Ordinal}").GetString());
     }
 
     [Fact]

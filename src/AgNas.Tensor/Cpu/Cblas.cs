@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace AgNas.Tensors.Cpu;
@@ -6,11 +5,12 @@ namespace AgNas.Tensors.Cpu;
 /// <summary>
 /// cblas_sgemm by P/Invoke. The library is resolved once: OpenBLAS first (Debian's
 /// libopenblas0-pthread, which the set-up installs), then the system reference BLAS.
-/// <see cref="LoadedLibrary"/> says which one was found.
+/// <see cref="LoadedLibrary"/> says which one was found. The assembly's one resolver
+/// (<see cref="NativeLibraries"/>) asks <see cref="ResolveHandle"/> for it.
 /// </summary>
 internal static unsafe partial class Cblas
 {
-    private const string LibraryName = "agnas-cblas";
+    public const string LibraryName = "agnas-cblas";
 
     /// <summary>Candidates in order of preference: OpenBLAS, then whatever provides libblas/libcblas.</summary>
     private static readonly string[] Candidates =
@@ -32,10 +32,7 @@ internal static unsafe partial class Cblas
 
     private static readonly Lazy<(IntPtr Handle, string? Path, string? Error)> Library = new(Load);
 
-    static Cblas()
-    {
-        NativeLibrary.SetDllImportResolver(typeof(Cblas).Assembly, Resolve);
-    }
+    static Cblas() => NativeLibraries.EnsureRegistered();
 
     /// <summary>The path or soname of the BLAS that was loaded, or null when none was found.</summary>
     public static string? LoadedLibrary => Library.Value.Path;
@@ -43,9 +40,10 @@ internal static unsafe partial class Cblas
     /// <summary>Why no BLAS could be loaded (null when one was).</summary>
     public static string? LoadError => Library.Value.Error;
 
-    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
+    /// <summary>The loaded BLAS for the resolver.</summary>
+    /// <exception cref="DllNotFoundException">No CBLAS could be loaded; the message lists what was tried.</exception>
+    internal static IntPtr ResolveHandle()
     {
-        if (name != LibraryName) return IntPtr.Zero;
         var lib = Library.Value;
         if (lib.Handle == IntPtr.Zero) throw new DllNotFoundException(lib.Error);
         return lib.Handle;
