@@ -15,14 +15,14 @@
 #include "agnas_cuda.h"
 
 extern "C" __global__ void softmax_xent_forward_f32(float* loss, float* probs, const float* logits, const int* labels,
-                                                    int batch, int classes, float labelSmoothing)
+                                                    agnas_i64 batch, int classes, float labelSmoothing)
 {
     __shared__ double sh[AGNAS_REDUCE_SHARED];
     double acc = 0.0;
-    for (int r = threadIdx.x; r < batch; r += blockDim.x)
+    for (agnas_i64 r = threadIdx.x; r < batch; r += blockDim.x)
     {
-        const float* row = logits + (agnas_i64)r * classes;
-        float* pr = probs + (agnas_i64)r * classes;
+        const float* row = logits + r * classes;
+        float* pr = probs + r * classes;
         float mx = row[0];
         for (int j = 1; j < classes; ++j) mx = (row[j] > mx || row[j] != row[j]) ? row[j] : mx;
         double sumExp = 0.0, sumLogits = 0.0;
@@ -44,11 +44,12 @@ extern "C" __global__ void softmax_xent_forward_f32(float* loss, float* probs, c
 }
 
 extern "C" __global__ void softmax_xent_backward_f32(float* dLogits, const float* dLoss, const float* probs,
-                                                     const int* labels, int batch, int classes, float labelSmoothing)
+                                                     const int* labels, agnas_i64 batch, int classes,
+                                                     float labelSmoothing)
 {
     const float g = dLoss[0] / (float)batch;
     const float off = labelSmoothing / (float)classes;
-    AGNAS_GRID_STRIDE_LOOP(i, (agnas_i64)batch * classes)
+    AGNAS_GRID_STRIDE_LOOP(i, batch * classes)
     {
         const agnas_i64 r = agnas_div(i, classes), j = i - r * classes;
         const float q = (j == labels[r] ? 1.0f - labelSmoothing : 0.0f) + off;

@@ -30,13 +30,13 @@
 #include "agnas_cuda.h"
 
 extern "C" __global__ void maxpool2d_forward_f32(float* y, agnas_i64 yStride, int* argmax, agnas_i64 argmaxStride,
-                                                 const float* x, agnas_i64 xStride, int batch, int channels, int height,
-                                                 int width, int outHeight, int outWidth, int kernel, int stride,
-                                                 int padding)
+                                                 const float* x, agnas_i64 xStride, agnas_i64 batch, int channels,
+                                                 int height, int width, int outHeight, int outWidth, int kernel,
+                                                 int stride, int padding)
 {
     const agnas_i64 outPlane = (agnas_i64)outHeight * outWidth, inPlane = (agnas_i64)height * width;
     const agnas_i64 sample = outPlane * channels;
-    AGNAS_GRID_STRIDE_LOOP(i, (agnas_i64)batch * sample)
+    AGNAS_GRID_STRIDE_LOOP(i, batch * sample)
     {
         const agnas_i64 n = agnas_div(i, sample), j = i - n * sample;
         const agnas_i64 c = agnas_div(j, outPlane), o = j - c * outPlane;
@@ -68,22 +68,22 @@ extern "C" __global__ void maxpool2d_forward_f32(float* y, agnas_i64 yStride, in
 }
 
 extern "C" __global__ void maxpool2d_backward_f32(float* dx, agnas_i64 dxStride, const float* dy, agnas_i64 dyStride,
-                                                  const int* argmax, agnas_i64 argmaxStride, int* badIndex, int batch,
-                                                  int channels, int inPlane, int outPlane)
+                                                  const int* argmax, agnas_i64 argmaxStride, int* badIndex,
+                                                  agnas_i64 batch, int channels, agnas_i64 inPlane, agnas_i64 outPlane)
 {
-    const agnas_i64 planes = (agnas_i64)batch * channels;
+    const agnas_i64 planes = batch * channels;
     for (agnas_i64 bc = blockIdx.x; bc < planes; bc += gridDim.x)
     {
         const agnas_i64 n = bc / channels, c = bc - n * channels;
         float* d = dx + n * dxStride + c * inPlane;
         const float* g = dy + n * dyStride + c * outPlane;
         const int* a = argmax + n * argmaxStride + c * outPlane;
-        for (int p = threadIdx.x; p < inPlane; p += blockDim.x) d[p] = 0.0f;
+        for (agnas_i64 p = threadIdx.x; p < inPlane; p += blockDim.x) d[p] = 0.0f;
         __syncthreads();
-        for (int o = threadIdx.x; o < outPlane; o += blockDim.x)
+        for (agnas_i64 o = threadIdx.x; o < outPlane; o += blockDim.x)
         {
             const int idx = a[o];
-            if ((unsigned)idx >= (unsigned)inPlane)
+            if (idx < 0 || (agnas_i64)idx >= inPlane)
             {
                 if (badIndex) agnas_set_flag(badIndex);
                 continue;
@@ -109,12 +109,12 @@ static __device__ __forceinline__ int avg_window(int o, int kernel, int stride, 
 }
 
 extern "C" __global__ void avgpool2d_forward_f32(float* y, agnas_i64 yStride, const float* x, agnas_i64 xStride,
-                                                 int batch, int channels, int height, int width, int outHeight,
+                                                 agnas_i64 batch, int channels, int height, int width, int outHeight,
                                                  int outWidth, int kernel, int stride, int padding, int countIncludePad)
 {
     const agnas_i64 outPlane = (agnas_i64)outHeight * outWidth, inPlane = (agnas_i64)height * width;
     const agnas_i64 sample = outPlane * channels;
-    AGNAS_GRID_STRIDE_LOOP(i, (agnas_i64)batch * sample)
+    AGNAS_GRID_STRIDE_LOOP(i, batch * sample)
     {
         const agnas_i64 n = agnas_div(i, sample), j = i - n * sample;
         const agnas_i64 c = agnas_div(j, outPlane), o = j - c * outPlane;
@@ -131,12 +131,12 @@ extern "C" __global__ void avgpool2d_forward_f32(float* y, agnas_i64 yStride, co
 }
 
 extern "C" __global__ void avgpool2d_backward_f32(float* dx, agnas_i64 dxStride, const float* dy, agnas_i64 dyStride,
-                                                  int batch, int channels, int height, int width, int outHeight,
+                                                  agnas_i64 batch, int channels, int height, int width, int outHeight,
                                                   int outWidth, int kernel, int stride, int padding, int countIncludePad)
 {
     const agnas_i64 outPlane = (agnas_i64)outHeight * outWidth, inPlane = (agnas_i64)height * width;
     const agnas_i64 sample = inPlane * channels;
-    AGNAS_GRID_STRIDE_LOOP(i, (agnas_i64)batch * sample)
+    AGNAS_GRID_STRIDE_LOOP(i, batch * sample)
     {
         const agnas_i64 n = agnas_div(i, sample), j = i - n * sample;
         const agnas_i64 c = agnas_div(j, inPlane), q = j - c * inPlane;

@@ -518,7 +518,7 @@ TEST_F(Emu, MaxPoolForwardAndBackward)
     DevBuf<float> dx(x), y(B * C * Ho * Wo);
     DevBuf<int> arg(B * C * Ho * Wo);
     CU_OK(launch(fn("maxpool2d_forward_f32"), 2, 64, y.p(), ll(C * Ho * Wo), arg.p(), ll(C * Ho * Wo), dx.p(), ll(C * H * W),
-                 B, C, H, W, Ho, Wo, k, s, pad));
+                 ll(B), C, H, W, Ho, Wo, k, s, pad));
     std::vector<float> wantY(B * C * Ho * Wo);
     std::vector<int> wantA(B * C * Ho * Wo);
     for (int pl = 0; pl < B * C; ++pl)
@@ -550,7 +550,7 @@ TEST_F(Emu, MaxPoolForwardAndBackward)
     DevBuf<int> bad(1);
     CU_OK(cuMemsetD32_v2(bad.raw(), 0, 1));
     CU_OK(launch(fn("maxpool2d_backward_f32"), 4, 32, gx.p(), ll(C * H * W), dg.p(), ll(C * Ho * Wo), arg.p(), ll(C * Ho * Wo),
-                 bad.p(), B, C, H * W, Ho * Wo));
+                 bad.p(), ll(B), C, ll(H * W), ll(Ho * Wo)));
     std::vector<float> wantX(B * C * H * W, 0.0f);
     for (int pl = 0; pl < B * C; ++pl)
         for (int o = 0; o < Ho * Wo; ++o) wantX[pl * H * W + wantA[pl * Ho * Wo + o]] += g[pl * Ho * Wo + o];
@@ -560,7 +560,7 @@ TEST_F(Emu, MaxPoolForwardAndBackward)
     a2[3] = H * W; // out of range: skipped and flagged
     arg.put(a2);
     CU_OK(launch(fn("maxpool2d_backward_f32"), 4, 32, gx.p(), ll(C * H * W), dg.p(), ll(C * Ho * Wo), arg.p(), ll(C * Ho * Wo),
-                 bad.p(), B, C, H * W, Ho * Wo));
+                 bad.p(), ll(B), C, ll(H * W), ll(Ho * Wo)));
     EXPECT_EQ(bad.get()[0], 1);
 }
 
@@ -574,9 +574,9 @@ TEST_F(Emu, AvgPoolForwardAndBackwardInBothPaddingModes)
             const int Ho = (H + 2 * pad - k) / s + 1, Wo = (W + 2 * pad - k) / s + 1;
             const auto x = randomVector(B * C * H * W, 91), g = randomVector(B * C * Ho * Wo, 92);
             DevBuf<float> dx(x), dg(g), y(B * C * Ho * Wo), gx(B * C * H * W);
-            CU_OK(launch(fn("avgpool2d_forward_f32"), 3, 32, y.p(), ll(C * Ho * Wo), dx.p(), ll(C * H * W), B, C, H, W, Ho, Wo, k,
+            CU_OK(launch(fn("avgpool2d_forward_f32"), 3, 32, y.p(), ll(C * Ho * Wo), dx.p(), ll(C * H * W), ll(B), C, H, W, Ho, Wo, k,
                          s, pad, cip));
-            CU_OK(launch(fn("avgpool2d_backward_f32"), 3, 32, gx.p(), ll(C * H * W), dg.p(), ll(C * Ho * Wo), B, C, H, W, Ho,
+            CU_OK(launch(fn("avgpool2d_backward_f32"), 3, 32, gx.p(), ll(C * H * W), dg.p(), ll(C * Ho * Wo), ll(B), C, H, W, Ho,
                          Wo, k, s, pad, cip));
             std::vector<float> wantY(B * C * Ho * Wo), wantX(B * C * H * W, 0.0f);
             auto window = [&](int o, int size, int* a, int* b) {
@@ -638,8 +638,8 @@ TEST_F(Emu, SoftmaxCrossEntropyWithLabelSmoothing)
         for (int r = 0; r < B; ++r) labels[r] = (r * 3) % N;
         DevBuf<float> dl(logits), probs(B * N), loss(1), dLoss(std::vector<float>{2.0f}), grad(B * N);
         DevBuf<int> dlab(labels);
-        CU_OK(launch(fn("softmax_xent_forward_f32"), 1, 32, loss.p(), probs.p(), dl.p(), dlab.p(), B, N, eps));
-        CU_OK(launch(fn("softmax_xent_backward_f32"), 2, 32, grad.p(), dLoss.p(), probs.p(), dlab.p(), B, N, eps));
+        CU_OK(launch(fn("softmax_xent_forward_f32"), 1, 32, loss.p(), probs.p(), dl.p(), dlab.p(), ll(B), N, eps));
+        CU_OK(launch(fn("softmax_xent_backward_f32"), 2, 32, grad.p(), dLoss.p(), probs.p(), dlab.p(), ll(B), N, eps));
         double total = 0;
         std::vector<float> wantP(B * N), wantG(B * N);
         for (int r = 0; r < B; ++r)
