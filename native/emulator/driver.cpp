@@ -98,17 +98,36 @@ const char* withDetail(int library, int code, const char* base)
 namespace {
 
 // ---- global state ---------------------------------------------------------------------------------------
-std::recursive_mutex g_mutex; // every entry point that touches shared state
+// Heap-allocated and never destroyed, so that a call arriving while the process exits (a finaliser, a
+// pool thread) finds live objects; after exit() has begun every call returns CUDA_ERROR_DEINITIALIZED,
+// as the real driver does during shutdown.
+struct DriverState
+{
+    std::recursive_mutex mutex; // every entry point that touches shared state
+    std::map<uintptr_t, size_t> allocs; // base → size
+    std::set<CUmodule> modules;
+    std::set<CUfunction> functions;
+    std::set<CUstream> streams;
+    std::set<CUevent> events;
+    CUctx_st primary;
+};
+DriverState& state()
+{
+    static DriverState* s = new DriverState();
+    return *s;
+}
+std::recursive_mutex& g_mutex = state().mutex;
+std::map<uintptr_t, size_t>& g_allocs = state().allocs;
+std::set<CUmodule>& g_modules = state().modules;
+std::set<CUfunction>& g_functions = state().functions;
+std::set<CUstream>& g_streams = state().streams;
+std::set<CUevent>& g_events = state().events;
+CUctx_st& g_primary = state().primary;
 std::atomic<bool> g_initialized{false};
-CUctx_st g_primary;
+std::atomic<bool> g_deinitialized{false};
 thread_local CUcontext t_current = nullptr;
 size_t g_capacity = 0;
 size_t g_used = 0;
-std::map<uintptr_t, size_t> g_allocs; // base → size
-std::set<CUmodule> g_modules;
-std::set<CUfunction> g_functions;
-std::set<CUstream> g_streams;
-std::set<CUevent> g_events;
 
 constexpr int kCcMajor = 8, kCcMinor = 0;
 constexpr int kDriverVersion = 12080;
@@ -138,6 +157,7 @@ bool poisonEnabled()
 // Needs cuInit and a current, live context on this thread.
 CUresult requireContext()
 {
+    if (g_deinitialized.load()) return CUDA_ERROR_DEINITIALIZED;
     if (!g_initialized.load()) return fail(CUDA_ERROR_NOT_INITIALIZED, "cuInit has not been called");
     if (!t_current) return fail(CUDA_ERROR_INVALID_CONTEXT, "no context is current on this thread (cuCtxSetCurrent)");
     if (t_current->refcount <= 0)
@@ -147,6 +167,7 @@ CUresult requireContext()
 
 CUresult checkDevice(CUdevice dev)
 {
+    if (g_deinitialized.load()) return CUDA_ERROR_DEINITIALIZED;
     if (!g_initialized.load()) return fail(CUDA_ERROR_NOT_INITIALIZED, "cuInit has not been called");
     if (dev != 0) return fail(CUDA_ERROR_INVALID_DEVICE, "the emulator has one device, ordinal 0");
     return CUDA_SUCCESS;
@@ -452,7 +473,7 @@ bool isDevicePointer(const void* p)
     auto it = g_allocs.upper_bound(a);
     if (it == g_allocs.begin()) return false;
     --it;
-    return a >= it->first && a <= it->first + it->second;
+    return a >= it->first && a < it->first + it->second;
 }
 
 } // namespace agnas_emu
@@ -466,10 +487,12 @@ AGNAS_EMU_EXPORT CUresult cuInit(unsigned int flags)
 {
     if (flags != 0) return fail(CUDA_ERROR_INVALID_VALUE, "cuInit: flags must be 0");
     std::lock_guard<std::recursive_mutex> lock(g_mutex);
+    if (g_deinitialized.load()) return CUDA_ERROR_DEINITIALIZED;
     if (!g_initialized.load())
     {
         g_capacity = envMegabytes("AGNAS_EMU_MEMORY_MB", 4096) * 1024 * 1024;
         g_initialized.store(true);
+        std::atexit([] { g_deinitialized.store(true); });
     }
     return CUDA_SUCCESS;
 }
@@ -574,6 +597,7 @@ AGNAS_EMU_EXPORT CUresult cuDevicePrimaryCtxRelease_v2(CUdevice dev)
 
 AGNAS_EMU_EXPORT CUresult cuCtxSetCurrent(CUcontext ctx)
 {
+    if (g_deinitialized.load()) return CUDA_ERROR_DEINITIALIZED;
     if (!g_initialized.load()) return fail(CUDA_ERROR_NOT_INITIALIZED, "cuInit has not been called");
     if (ctx && ctx != &g_primary) return fail(CUDA_ERROR_INVALID_CONTEXT, "unknown context handle");
     t_current = ctx;

@@ -38,7 +38,7 @@ LaunchError runKernel(const KernelInfo& k, Dim3 grid, Dim3 block, unsigned share
 
 // Device memory bookkeeping (driver.cpp): is [p, p + bytes) inside one live cuMemAlloc block?
 bool isDeviceRange(const void* p, size_t bytes);
-// Is p inside (or one past the end of) a live cuMemAlloc block?
+// Is p inside a live cuMemAlloc block?
 bool isDevicePointer(const void* p);
 
 // Per-thread detail of the last failure, appended by the libraries' error-string functions.

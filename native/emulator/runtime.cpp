@@ -127,7 +127,6 @@ struct Job
     Barrier blockBarrier; // end of block (blockSync kernels)
     std::atomic<int> error{0};
     std::atomic<uint32_t> remaining{0};
-    std::atomic<uint32_t> done{0};
 };
 
 thread_local Job* t_job = nullptr;
@@ -172,14 +171,16 @@ public:
         std::lock_guard<std::mutex> lock(launchMutex_);
         grow(job.threads);
         job.remaining.store(job.threads, std::memory_order_relaxed);
-        job.done.store(0, std::memory_order_relaxed);
+        done_.store(0, std::memory_order_relaxed);
         job_ = &job;
         for (unsigned i = 0; i < job.threads; ++i)
         {
             workers_[i]->seq.fetch_add(1, std::memory_order_release);
             futexWake(&workers_[i]->seq, 1);
         }
-        while (job.done.load(std::memory_order_acquire) == 0) futexWait(&job.done, 0);
+        // done_ belongs to the pool, not the job: the last worker may still be inside futexWake when
+        // this returns and the Job (on this stack) goes away.
+        while (done_.load(std::memory_order_acquire) == 0) futexWait(&done_, 0);
         job_ = nullptr;
         return job.error.load() ? LaunchError::SyncInIndependentKernel : LaunchError::None;
     }
@@ -215,13 +216,14 @@ private:
             runThread(job, index);
             if (job.remaining.fetch_sub(1, std::memory_order_acq_rel) == 1)
             {
-                job.done.store(1, std::memory_order_release);
-                futexWake(&job.done, 1);
+                done_.store(1, std::memory_order_release);
+                futexWake(&done_, 1);
             }
         }
     }
 
     std::mutex launchMutex_;
+    std::atomic<uint32_t> done_{0};
     std::vector<std::unique_ptr<Worker>> workers_;
     Job* volatile job_ = nullptr;
 };
