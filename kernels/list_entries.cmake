@@ -1,0 +1,27 @@
+# list_entries.cmake — writes every .entry of the built PTX, one "<family> <entry>" line each, sorted
+# by family then entry, to OUTPUT (and prints it). The C# test that checks every entry point has an
+# equivalence test compares its own reading of the embedded PTX with the same names.
+#   cmake -DPTX_DIR=<dir with *.ptx> -DOUTPUT=<file> -P list_entries.cmake
+file(GLOB ptx_files "${PTX_DIR}/*.ptx")
+list(SORT ptx_files)
+set(lines "")
+foreach(f IN LISTS ptx_files)
+  get_filename_component(family "${f}" NAME_WE)
+  file(READ "${f}" text)
+  string(REGEX MATCHALL "\\.entry[ \t]+[A-Za-z_$][A-Za-z0-9_$]*" matches "${text}")
+  set(names "")
+  foreach(m IN LISTS matches)
+    string(REGEX REPLACE "\\.entry[ \t]+" "" name "${m}")
+    list(APPEND names "${name}")
+  endforeach()
+  list(SORT names)
+  foreach(n IN LISTS names)
+    string(APPEND lines "${family} ${n}\n")
+  endforeach()
+endforeach()
+if(OUTPUT)
+  file(WRITE "${OUTPUT}" "${lines}")
+endif()
+if(NOT QUIET)
+  message("${lines}")
+endif()
