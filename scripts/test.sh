@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command: set-up, then every test project of the solution in Release, with TRX results.
+# The test command: set-up, the native build (PTX, CUDA emulator) with CTest, then every test
+# project of the solution in Release, with TRX results.
 # The last line printed is always the totals over all test projects:
 #   N passed, N failed[, N skipped]
 # Exit status: 0 when the build succeeded and no test failed, 1 otherwise (a build failure prints
@@ -17,6 +18,15 @@ if ! scripts/setup.sh; then
     echo "0 passed, 0 failed"
     exit 1
 fi
+
+# The native half: kernels to PTX (clang 14), the CUDA host emulator and its GoogleTest suite.
+native_log="$results/native.log"
+native_junit="$PWD/$results/native-ctest.xml"
+native_rc=0
+{ cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release \
+    && cmake --build build/native -j "$(nproc)" \
+    && ctest --test-dir build/native --output-on-failure --output-junit "$native_junit"; } 2>&1 | tee "$native_log"
+native_rc=${PIPESTATUS[0]}
 
 log="$results/dotnet-test.log"
 dotnet test AgNas.Native.sln -c Release --logger trx --results-directory "$results" 2>&1 | tee "$log"
@@ -49,6 +59,18 @@ for trx in "$results"/*.trx; do
     skipped=$((skipped + (not_run > not_executed ? not_run : not_executed)))
 done
 
+# CTest's JUnit file: <testsuite ... tests="N" failures="F" disabled="D" skipped="S" ...>.
+if [[ -f $native_junit ]]; then
+    suite=$(grep -o '<testsuite [^>]*>' "$native_junit" | head -n 1)
+    n_tests=$(attr tests "$suite") n_fail=$(attr failures "$suite") n_skip=$(attr skipped "$suite") n_dis=$(attr disabled "$suite")
+    passed=$((passed + n_tests - n_fail - n_skip - n_dis))
+    failed=$((failed + n_fail))
+    skipped=$((skipped + n_skip + n_dis))
+else
+    echo "test.sh: the native build or CTest did not produce $native_junit; counting it as a failure" >&2
+    failed=$((failed + 1))
+fi
+
 # Each test run announces its TRX file; fewer files than announcements means one was overwritten.
 announced=$(grep -c 'Results File:' "$log" || true)
 status=0
@@ -62,6 +84,10 @@ elif ((rc != 0)); then
 fi
 if ((files < announced)); then
     echo "test.sh: $announced test runs reported a TRX file but only $files were found in $results; counts are incomplete" >&2
+    status=1
+fi
+if ((native_rc != 0)); then
+    echo "test.sh: the native build or CTest exited $native_rc (see $native_log)" >&2
     status=1
 fi
 ((failed > 0)) && status=1
