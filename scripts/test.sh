@@ -60,14 +60,16 @@ for trx in "$results"/*.trx; do
 done
 
 # CTest's JUnit file: <testsuite ... tests="N" failures="F" disabled="D" skipped="S" ...>.
-if [[ -f $native_junit ]]; then
-    suite=$(grep -o '<testsuite [^>]*>' "$native_junit" | head -n 1)
+suite=""
+# The tag spans several lines (attributes on their own, tab-indented): flatten before matching.
+[[ -f $native_junit ]] && suite=$(tr '\n\t' '  ' <"$native_junit" | grep -o '<testsuite [^>]*>' | head -n 1)
+if [[ -n $suite ]]; then
     n_tests=$(attr tests "$suite") n_fail=$(attr failures "$suite") n_skip=$(attr skipped "$suite") n_dis=$(attr disabled "$suite")
     passed=$((passed + n_tests - n_fail - n_skip - n_dis))
     failed=$((failed + n_fail))
     skipped=$((skipped + n_skip + n_dis))
 else
-    echo "test.sh: the native build or CTest did not produce $native_junit; counting it as a failure" >&2
+    echo "test.sh: the native build or CTest did not produce a readable $native_junit; counting it as a failure" >&2
     failed=$((failed + 1))
 fi
 
