@@ -73,7 +73,7 @@ public static class Program
         }
         catch (UsageException e)
         {
-            context.Error.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            PrintError(context, e.Message);
             context.ErrorWriter.WriteLine($"Run 'agnas {verb.Name} --help' for the options.");
             return ExitCodes.Usage;
         }
@@ -82,9 +82,20 @@ public static class Program
             if (context.Debug)
                 context.ErrorWriter.WriteLine(e.ToString());
             else
-                context.Error.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+                PrintError(context, e.Message);
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>
+    /// "error: message" on stderr, the prefix in red on a terminal. The message goes to the plain
+    /// writer so that it stays on one line whatever the console width (errors name paths and values
+    /// that users copy).
+    /// </summary>
+    private static void PrintError(CliContext context, string message)
+    {
+        context.Error.Markup("[red]error:[/] ");
+        context.ErrorWriter.WriteLine(message);
     }
 
     /// <summary>Help or version asked for: stdout, 0. Anything else (no verb, unknown verb or option): stderr, 2.</summary>

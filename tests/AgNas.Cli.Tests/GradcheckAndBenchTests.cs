@@ -52,6 +52,17 @@ public class GradcheckAndBenchTests
     }
 
     [Fact]
+    public void ALongErrorStaysOnOneLine()
+    {
+        var filter = new string('q', 2 * CliContext.RedirectedWidth);
+        var (code, _, error) = Run("gradcheck", "--filter", filter);
+        Assert.Equal(ExitCodes.Usage, code);
+        var first = error.Split('\n')[0];
+        Assert.StartsWith("error: --filter '" + filter + "' matches none", first);
+        Assert.EndsWith(").", first.TrimEnd());
+    }
+
+    [Fact]
     public void BenchTimesTheNb201Supernet()
     {
         var (code, output, error) = Run("bench", "--space", "nb201", "--batch", "2", "--input", "1x12x12", "--steps", "1", "--warmup", "0");
