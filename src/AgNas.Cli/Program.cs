@@ -67,6 +67,12 @@ public static class Program
 
         var options = ((Parsed<object>)result).Value;
         var verb = verbs.Single(v => v.OptionsType == options.GetType());
+        if (ArgumentAudit.Check(verb.OptionsType, args) is { } problem)
+        {
+            PrintError(context, problem);
+            context.ErrorWriter.WriteLine($"Run 'agnas {verb.Name} --help' for the options.");
+            return ExitCodes.Usage;
+        }
         try
         {
             return verb.Run(options, context);
