@@ -69,6 +69,28 @@ public sealed class RunFolder
     public bool HasState => System.IO.File.Exists(File(StateFile));
 
     /// <summary>Creates the folder and, for a search run, attention/.</summary>
+    /// <summary>Name of the lock file a running search or training holds in its folder.</summary>
+    public const string LockFile = "run.lock";
+
+    /// <summary>
+    /// Creates the folder and takes its lock for the lifetime of a run, so that two processes
+    /// never write one run folder (two runs started in the same second with the default --out, or
+    /// a --resume of a run that is still going). The lock file disappears when the run ends.
+    /// </summary>
+    /// <exception cref="IOException">Another process holds the folder.</exception>
+    public IDisposable Lock()
+    {
+        Directory.CreateDirectory(Path);
+        try
+        {
+            return new FileStream(File(LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"{Path} is in use by another agnas run ({LockFile} is locked); wait for it to finish or choose another --out.", e);
+        }
+    }
+
     public void Create(bool attention = true) => Directory.CreateDirectory(attention ? System.IO.Path.Combine(Path, AttentionFolder) : Path);
 
     // ---- writing -----------------------------------------------------------------------------

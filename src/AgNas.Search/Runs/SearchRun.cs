@@ -86,6 +86,7 @@ public static class SearchRun
         config.Validate();
 
         var folder = new RunFolder(config.OutDir);
+        using var runLock = folder.Lock();
         RunState? saved = null;
         if (resume) saved = CheckResumable(folder, config);
         else if (folder.HasState)

@@ -58,6 +58,7 @@ public static class TrainRun
             throw new ArgumentException($"Training: the training set ({data.Train}) and the test set ({data.Test}) differ in image size or classes.");
 
         var folder = new RunFolder(config.OutDir);
+        using var runLock = folder.Lock();
         TrainState? saved = null;
         if (resume) saved = CheckResumable(folder, config);
         else if (folder.HasState)
