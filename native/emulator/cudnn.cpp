@@ -143,6 +143,65 @@ const char* statusName(cudnnStatus_t s)
 }
 } // namespace
 
+namespace
+{
+/// One (output position, filter tap) pair whose input position lies inside the image: the element
+/// offsets of y, x and w in their memory (descriptor strides applied) and the dense (NCHW) index
+/// of y and x, under which the three reference convolutions accumulate.
+struct Tap
+{
+    long long yAt, xAt, wAt;
+    size_t yDense, xDense;
+};
+
+/// Visits every tap of the convolution once, in (n, k, oh, ow, c, r, s) order: the loop nest the
+/// forward pass and both backward passes share (they differ only in what each tap accumulates).
+template <class Visit>
+void forEachTap(const cudnnTensorStruct& X, const cudnnTensorStruct& Y, const cudnnFilterStruct& F,
+                const cudnnConvolutionStruct& cv, Visit&& visit)
+{
+    const int kPerGroup = F.k / cv.groups, cPerGroup = F.c;
+    const bool flip = cv.mode == CUDNN_CONVOLUTION;
+    for (int n = 0; n < Y.n; ++n)
+        for (int k = 0; k < Y.c; ++k)
+        {
+            const int g = k / kPerGroup;
+            for (int oh = 0; oh < Y.h; ++oh)
+                for (int ow = 0; ow < Y.w; ++ow)
+                {
+                    const size_t yDense = ((static_cast<size_t>(n) * Y.c + k) * Y.h + oh) * Y.w + ow;
+                    for (int c = 0; c < cPerGroup; ++c)
+                        for (int r = 0; r < F.h; ++r)
+                        {
+                            const int ih = oh * cv.strideH - cv.padH + r * cv.dilH;
+                            if (ih < 0 || ih >= X.h) continue;
+                            for (int s = 0; s < F.w; ++s)
+                            {
+                                const int iw = ow * cv.strideW - cv.padW + s * cv.dilW;
+                                if (iw < 0 || iw >= X.w) continue;
+                                const int ch = g * cPerGroup + c;
+                                visit(Tap{at(Y, n, k, oh, ow), at(X, n, ch, ih, iw),
+                                          filterAt(F, k, c, flip ? F.h - 1 - r : r, flip ? F.w - 1 - s : s), yDense,
+                                          ((static_cast<size_t>(n) * X.c + ch) * X.h + ih) * X.w + iw});
+                            }
+                        }
+                }
+        }
+}
+
+/// p[at(T, ...)] = alpha·acc + beta·p for every element of T, acc in dense NCHW order.
+void storeDense(const cudnnTensorStruct& T, float* p, const std::vector<double>& acc, float a, float b)
+{
+    size_t i = 0;
+    for (int n = 0; n < T.n; ++n)
+        for (int c = 0; c < T.c; ++c)
+            for (int h = 0; h < T.h; ++h)
+                for (int w = 0; w < T.w; ++w) store(p + at(T, n, c, h, w), acc[i++], a, b);
+}
+
+size_t denseSize(const cudnnTensorStruct& T) { return static_cast<size_t>(T.n) * T.c * T.h * T.w; }
+} // namespace
+
 extern "C" {
 
 AGNAS_EMU_EXPORT size_t cudnnGetVersion(void) { return 90500; } // reports itself as cuDNN 9.5's API
@@ -422,38 +481,12 @@ AGNAS_EMU_EXPORT cudnnStatus_t cudnnConvolutionForward(cudnnHandle_t handle, con
     if (cudnnStatus_t s = checkMemory(op, "w", w, extentBytes(*wDesc))) return s;
     if (cudnnStatus_t s = checkMemory(op, "y", y, extentBytes(*yDesc))) return s;
     const cudnnTensorStruct &X = *xDesc, &Y = *yDesc;
-    const cudnnFilterStruct& F = *wDesc;
-    const cudnnConvolutionStruct& cv = *convDesc;
     const float a = *static_cast<const float*>(alpha), b = *static_cast<const float*>(beta);
     const float* px = static_cast<const float*>(x);
     const float* pw = static_cast<const float*>(w);
-    float* py = static_cast<float*>(y);
-    const int kPerGroup = F.k / cv.groups, cPerGroup = F.c;
-    const bool flip = cv.mode == CUDNN_CONVOLUTION;
-    for (int n = 0; n < Y.n; ++n)
-        for (int k = 0; k < Y.c; ++k)
-        {
-            const int g = k / kPerGroup;
-            for (int oh = 0; oh < Y.h; ++oh)
-                for (int ow = 0; ow < Y.w; ++ow)
-                {
-                    double acc = 0.0;
-                    for (int c = 0; c < cPerGroup; ++c)
-                        for (int r = 0; r < F.h; ++r)
-                        {
-                            const int ih = oh * cv.strideH - cv.padH + r * cv.dilH;
-                            if (ih < 0 || ih >= X.h) continue;
-                            for (int s = 0; s < F.w; ++s)
-                            {
-                                const int iw = ow * cv.strideW - cv.padW + s * cv.dilW;
-                                if (iw < 0 || iw >= X.w) continue;
-                                const float wv = pw[filterAt(F, k, c, flip ? F.h - 1 - r : r, flip ? F.w - 1 - s : s)];
-                                acc += static_cast<double>(px[at(X, n, g * cPerGroup + c, ih, iw)]) * wv;
-                            }
-                        }
-                    store(py + at(Y, n, k, oh, ow), acc, a, b);
-                }
-        }
+    std::vector<double> acc(denseSize(Y), 0.0);
+    forEachTap(X, Y, *wDesc, *convDesc, [&](const Tap& t) { acc[t.yDense] += static_cast<double>(px[t.xAt]) * pw[t.wAt]; });
+    storeDense(Y, static_cast<float*>(y), acc, a, b);
     return CUDNN_STATUS_SUCCESS;
 }
 
@@ -471,43 +504,12 @@ AGNAS_EMU_EXPORT cudnnStatus_t cudnnConvolutionBackwardData(cudnnHandle_t handle
     if (cudnnStatus_t s = checkMemory(op, "dy", dy, extentBytes(*dyDesc))) return s;
     if (cudnnStatus_t s = checkMemory(op, "dx", dx, extentBytes(*dxDesc))) return s;
     const cudnnTensorStruct &X = *dxDesc, &Y = *dyDesc;
-    const cudnnFilterStruct& F = *wDesc;
-    const cudnnConvolutionStruct& cv = *convDesc;
     const float a = *static_cast<const float*>(alpha), b = *static_cast<const float*>(beta);
     const float* pw = static_cast<const float*>(w);
     const float* pdy = static_cast<const float*>(dy);
-    float* pdx = static_cast<float*>(dx);
-    const int kPerGroup = F.k / cv.groups, cPerGroup = F.c;
-    const bool flip = cv.mode == CUDNN_CONVOLUTION;
-    std::vector<double> acc(static_cast<size_t>(X.n) * X.c * X.h * X.w, 0.0);
-    auto dense = [&](int n, int c, int h, int w) { return ((static_cast<size_t>(n) * X.c + c) * X.h + h) * X.w + w; };
-    for (int n = 0; n < Y.n; ++n)
-        for (int k = 0; k < Y.c; ++k)
-        {
-            const int g = k / kPerGroup;
-            for (int oh = 0; oh < Y.h; ++oh)
-                for (int ow = 0; ow < Y.w; ++ow)
-                {
-                    const double gv = pdy[at(Y, n, k, oh, ow)];
-                    for (int c = 0; c < cPerGroup; ++c)
-                        for (int r = 0; r < F.h; ++r)
-                        {
-                            const int ih = oh * cv.strideH - cv.padH + r * cv.dilH;
-                            if (ih < 0 || ih >= X.h) continue;
-                            for (int s = 0; s < F.w; ++s)
-                            {
-                                const int iw = ow * cv.strideW - cv.padW + s * cv.dilW;
-                                if (iw < 0 || iw >= X.w) continue;
-                                acc[dense(n, g * cPerGroup + c, ih, iw)] +=
-                                    gv * pw[filterAt(F, k, c, flip ? F.h - 1 - r : r, flip ? F.w - 1 - s : s)];
-                            }
-                        }
-                }
-        }
-    for (int n = 0; n < X.n; ++n)
-        for (int c = 0; c < X.c; ++c)
-            for (int h = 0; h < X.h; ++h)
-                for (int w2 = 0; w2 < X.w; ++w2) store(pdx + at(X, n, c, h, w2), acc[dense(n, c, h, w2)], a, b);
+    std::vector<double> acc(denseSize(X), 0.0);
+    forEachTap(X, Y, *wDesc, *convDesc, [&](const Tap& t) { acc[t.xDense] += static_cast<double>(pdy[t.yAt]) * pw[t.wAt]; });
+    storeDense(X, static_cast<float*>(dx), acc, a, b);
     return CUDNN_STATUS_SUCCESS;
 }
 
@@ -526,36 +528,14 @@ AGNAS_EMU_EXPORT cudnnStatus_t cudnnConvolutionBackwardFilter(cudnnHandle_t hand
     if (cudnnStatus_t s = checkMemory(op, "dw", dw, extentBytes(*dwDesc))) return s;
     const cudnnTensorStruct &X = *xDesc, &Y = *dyDesc;
     const cudnnFilterStruct& F = *dwDesc;
-    const cudnnConvolutionStruct& cv = *convDesc;
     const float a = *static_cast<const float*>(alpha), b = *static_cast<const float*>(beta);
     const float* px = static_cast<const float*>(x);
     const float* pdy = static_cast<const float*>(dy);
     float* pdw = static_cast<float*>(dw);
-    const int kPerGroup = F.k / cv.groups, cPerGroup = F.c;
-    const bool flip = cv.mode == CUDNN_CONVOLUTION;
-    for (int k = 0; k < F.k; ++k)
-    {
-        const int g = k / kPerGroup;
-        for (int c = 0; c < cPerGroup; ++c)
-            for (int r = 0; r < F.h; ++r)
-                for (int s = 0; s < F.w; ++s)
-                {
-                    double acc = 0.0;
-                    for (int n = 0; n < Y.n; ++n)
-                        for (int oh = 0; oh < Y.h; ++oh)
-                        {
-                            const int ih = oh * cv.strideH - cv.padH + r * cv.dilH;
-                            if (ih < 0 || ih >= X.h) continue;
-                            for (int ow = 0; ow < Y.w; ++ow)
-                            {
-                                const int iw = ow * cv.strideW - cv.padW + s * cv.dilW;
-                                if (iw < 0 || iw >= X.w) continue;
-                                acc += static_cast<double>(pdy[at(Y, n, k, oh, ow)]) * px[at(X, n, g * cPerGroup + c, ih, iw)];
-                            }
-                        }
-                    store(pdw + filterAt(F, k, c, flip ? F.h - 1 - r : r, flip ? F.w - 1 - s : s), acc, a, b);
-                }
-    }
+    // Filters are dense, so a tap's filter offset is also its index into the accumulator.
+    std::vector<double> acc(static_cast<size_t>(F.k) * F.c * F.h * F.w, 0.0);
+    forEachTap(X, Y, F, *convDesc, [&](const Tap& t) { acc[t.wAt] += static_cast<double>(pdy[t.yAt]) * px[t.xAt]; });
+    for (size_t i = 0; i < acc.size(); ++i) store(pdw + i, acc[i], a, b);
     return CUDNN_STATUS_SUCCESS;
 }
 
