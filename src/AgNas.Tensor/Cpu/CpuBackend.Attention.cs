@@ -4,20 +4,9 @@ namespace AgNas.Tensors.Cpu;
 
 public sealed unsafe partial class CpuBackend
 {
-    /// <summary>Checks x (B,K·C,...), s (B,K·C) contiguous, y/dy (B,C,...) and returns (C, plane size).</summary>
-    private (int Channels, int Plane) CheckAttention(string op, Tensor narrow, Tensor x, Tensor s, int groups, string narrowName)
-    {
-        Check.Operands(op, this, (narrow, narrowName), (x, "x"), (s, "s"));
-        CheckGroups(op, narrow, x, groups, narrowName, "x");
-        Check.Shape(op, s, new Shape(x.Shape[0], x.Shape[1]), "s");
-        Check.Contiguous(op, s, "s");
-        int channels = narrow.Shape[1];
-        return (channels, checked((int)(narrow.Shape.SampleSize / Math.Max(channels, 1))));
-    }
-
     public void AttentionCombine(Tensor y, Tensor x, Tensor s, int groups)
     {
-        var (channels, plane) = CheckAttention(nameof(AttentionCombine), y, x, s, groups, "y");
+        var (channels, plane) = OpChecks.Attention(nameof(AttentionCombine), this, y, x, s, groups, "y");
         int wide = channels * groups;
         Parallel.For(0, y.Shape[0] * channels, bc =>
         {
@@ -36,15 +25,7 @@ public sealed unsafe partial class CpuBackend
 
     public void AttentionCombineBackward(Tensor? dx, Tensor? ds, Tensor dy, Tensor x, Tensor s, int groups)
     {
-        const string op = nameof(AttentionCombineBackward);
-        var (channels, plane) = CheckAttention(op, dy, x, s, groups, "dy");
-        Check.Operands(op, this, (dx, "dx"), (ds, "ds"));
-        if (dx is not null) Check.SameShape(op, dx, x, "dx", "x");
-        if (ds is not null)
-        {
-            Check.SameShape(op, ds, s, "ds", "s");
-            Check.Contiguous(op, ds, "ds");
-        }
+        var (channels, plane) = OpChecks.AttentionCombineBackward(this, dx, ds, dy, x, s, groups);
         int wide = channels * groups;
         Parallel.For(0, dy.Shape[0] * wide, bkc =>
         {
@@ -59,16 +40,7 @@ public sealed unsafe partial class CpuBackend
 
     public void AccumulateImportance(Tensor importance, Tensor s, int groups)
     {
-        const string op = nameof(AccumulateImportance);
-        Check.Backend(op, this, importance, "importance");
-        Check.DType(op, importance, DType.Float64, "importance");
-        Check.Shape(op, importance, new Shape(groups), "importance");
-        Check.Operands(op, this, (s, "s"));
-        Check.Rank(op, s, 2, "s");
-        Check.Contiguous(op, s, "s");
-        if (groups < 1 || s.Shape[1] % groups != 0)
-            throw new ArgumentException($"{op}: s has shape {s.Shape}; expected (B, K·C) with K = {groups} groups dividing the channels.");
-        int channels = s.Shape[1] / groups, wide = s.Shape[1];
+        int channels = OpChecks.AccumulateImportance(this, importance, s, groups), wide = s.Shape[1];
         var acc = (double*)importance.Handle;
         for (int k = 0; k < groups; k++)
         {

@@ -16,27 +16,9 @@ public sealed unsafe partial class CpuBackend
     public void BatchNormTrainForward(Tensor y, Tensor saveMean, Tensor saveInvStd, Tensor? runningMean, Tensor? runningVar,
         Tensor x, Tensor? gamma, Tensor? beta, float momentum, float eps)
     {
-        const string op = nameof(BatchNormTrainForward);
-        Check.Operands(op, this, (y, "y"), (saveMean, "saveMean"), (saveInvStd, "saveInvStd"), (runningMean, "runningMean"),
-            (runningVar, "runningVar"), (x, "x"), (gamma, "gamma"), (beta, "beta"));
-        var (channels, plane) = BatchNormLayout(op, x);
-        Check.SameShape(op, y, x, "y", "x");
-        var c1 = new Shape(channels);
-        BatchNormChannelVector(op, saveMean, c1, "saveMean", x);
-        BatchNormChannelVector(op, saveInvStd, c1, "saveInvStd", x);
-        BatchNormChannelVector(op, runningMean, c1, "runningMean", x);
-        BatchNormChannelVector(op, runningVar, c1, "runningVar", x);
-        BatchNormChannelVector(op, gamma, c1, "gamma", x);
-        BatchNormChannelVector(op, beta, c1, "beta", x);
-        BatchNormEps(op, eps);
-        if (!(momentum >= 0f && momentum <= 1f))
-            throw new ArgumentException($"{op}: momentum = {momentum} for x of shape {x.Shape}; expected a value in [0, 1].");
+        var (channels, plane) = OpChecks.BatchNormTrainForward(this, y, saveMean, saveInvStd, runningMean, runningVar, x, gamma, beta, momentum, eps);
         int batch = x.Shape[0];
         long count = (long)batch * plane;
-        if (count < 2)
-            throw new ArgumentException(
-                $"{op}: batch norm in training needs more than one value per channel; x has shape {x.Shape} " +
-                $"({count} value{(count == 1 ? "" : "s")} per channel). Use a larger batch or eval mode.");
 
         float* px = P(x), py = P(y), pMean = P(saveMean), pInv = P(saveInvStd);
         float* pRm = runningMean is null ? null : P(runningMean), pRv = runningVar is null ? null : P(runningVar);
@@ -67,16 +49,7 @@ public sealed unsafe partial class CpuBackend
 
     public void BatchNormEvalForward(Tensor y, Tensor x, Tensor? gamma, Tensor? beta, Tensor mean, Tensor var, float eps)
     {
-        const string op = nameof(BatchNormEvalForward);
-        Check.Operands(op, this, (y, "y"), (x, "x"), (gamma, "gamma"), (beta, "beta"), (mean, "mean"), (var, "var"));
-        var (channels, plane) = BatchNormLayout(op, x);
-        Check.SameShape(op, y, x, "y", "x");
-        var c1 = new Shape(channels);
-        BatchNormChannelVector(op, gamma, c1, "gamma", x);
-        BatchNormChannelVector(op, beta, c1, "beta", x);
-        BatchNormChannelVector(op, mean, c1, "mean", x);
-        BatchNormChannelVector(op, var, c1, "var", x);
-        BatchNormEps(op, eps);
+        var (channels, plane) = OpChecks.BatchNormEvalForward(this, y, x, gamma, beta, mean, var, eps);
 
         int batch = x.Shape[0];
         float* px = P(x), py = P(y), pM = P(mean), pV = P(var);
@@ -98,7 +71,7 @@ public sealed unsafe partial class CpuBackend
         Tensor saveMean, Tensor saveInvStd)
     {
         const string op = nameof(BatchNormTrainBackward);
-        var (channels, plane) = CheckBatchNormBackward(op, dx, dGamma, dBeta, dy, x, gamma, (saveMean, "saveMean"), (saveInvStd, "saveInvStd"));
+        var (channels, plane) = OpChecks.BatchNormBackward(op, this, dx, dGamma, dBeta, dy, x, gamma, (saveMean, "saveMean"), (saveInvStd, "saveInvStd"));
 
         int batch = x.Shape[0];
         long count = (long)batch * plane;
@@ -137,8 +110,8 @@ public sealed unsafe partial class CpuBackend
         Tensor mean, Tensor var, float eps)
     {
         const string op = nameof(BatchNormEvalBackward);
-        var (channels, plane) = CheckBatchNormBackward(op, dx, dGamma, dBeta, dy, x, gamma, (mean, "mean"), (var, "var"));
-        BatchNormEps(op, eps);
+        var (channels, plane) = OpChecks.BatchNormBackward(op, this, dx, dGamma, dBeta, dy, x, gamma, (mean, "mean"), (var, "var"));
+        OpChecks.BatchNormEps(op, eps);
 
         int batch = x.Shape[0];
         float* pdx = P(dx), pdy = P(dy), px = P(x), pM = P(mean), pV = P(var);
@@ -166,31 +139,6 @@ public sealed unsafe partial class CpuBackend
             for (int n = 0; n < batch; n++)
                 TensorPrimitives.Multiply(new ReadOnlySpan<float>(pdy + n * dys + off, plane), k, new Span<float>(pdx + n * dxs + off, plane));
         });
-    }
-
-    // ---- checks -------------------------------------------------------------------------------
-
-    /// <summary>Channels and plane size (H·W, or 1 for (B, C)) of a batch-norm input.</summary>
-    private static (int Channels, int Plane) BatchNormLayout(string op, Tensor x)
-    {
-        if (x.Rank is not (2 or 4))
-            throw new ArgumentException($"{op}: x has shape {x.Shape} (rank {x.Rank}); expected (B, C, H, W) or (B, C).");
-        int channels = x.Shape[1];
-        int plane = x.Rank == 4 ? checked(x.Shape[2] * x.Shape[3]) : 1;
-        return (channels, plane);
-    }
-
-    private static void BatchNormChannelVector(string op, Tensor? t, Shape expected, string name, Tensor x)
-    {
-        if (t is null) return;
-        if (t.Shape != expected)
-            throw new ArgumentException($"{op}: {name} has shape {t.Shape}; expected {expected} (one value per channel of x, shape {x.Shape}).");
-    }
-
-    private static void BatchNormEps(string op, float eps)
-    {
-        if (!(eps >= 0f) || float.IsInfinity(eps))
-            throw new ArgumentException($"{op}: eps = {eps}; expected a finite value >= 0.");
     }
 
     // ---- float64-accumulating reductions and fused elementwise loops ---------------------------
@@ -278,22 +226,5 @@ public sealed unsafe partial class CpuBackend
         Vector<float> vk = new(k), vm = new(mean), vq = new(q), vr = new(r);
         for (int j = 0; j < vg.Length; j++) vd[j] = vk * vg[j] + vq * (vx[j] - vm) + vr;
         for (int i = vg.Length * Vector<float>.Count; i < dy.Length; i++) dx[i] = k * dy[i] + q * (x[i] - mean) + r;
-    }
-
-    /// <summary>The checks both batch-norm backwards share: operands, shapes, and the per-channel (C) vectors.</summary>
-    private (int Channels, int Plane) CheckBatchNormBackward(string op, Tensor dx, Tensor? dGamma, Tensor? dBeta, Tensor dy, Tensor x,
-        Tensor? gamma, (Tensor T, string Name) stat1, (Tensor T, string Name) stat2)
-    {
-        Check.Operands(op, this, (dx, "dx"), (dGamma, "dGamma"), (dBeta, "dBeta"), (dy, "dy"), (x, "x"), (gamma, "gamma"), stat1, stat2);
-        var (channels, plane) = BatchNormLayout(op, x);
-        Check.SameShape(op, dy, x, "dy", "x");
-        Check.SameShape(op, dx, x, "dx", "x");
-        var c1 = new Shape(channels);
-        BatchNormChannelVector(op, dGamma, c1, "dGamma", x);
-        BatchNormChannelVector(op, dBeta, c1, "dBeta", x);
-        BatchNormChannelVector(op, gamma, c1, "gamma", x);
-        BatchNormChannelVector(op, stat1.T, c1, stat1.Name, x);
-        BatchNormChannelVector(op, stat2.T, c1, stat2.Name, x);
-        return (channels, plane);
     }
 }

@@ -5,64 +5,51 @@ namespace AgNas.Tensors.Cpu;
 
 public sealed unsafe partial class CpuBackend
 {
-    private void Unary(string op, Tensor y, Tensor x)
-    {
-        Check.Operands(op, this, (y, "y"), (x, "x"));
-        Check.SameShape(op, y, x, "y", "x");
-    }
-
-    private void Binary(string op, Tensor y, Tensor a, Tensor b, string aName = "a", string bName = "b")
-    {
-        Check.Operands(op, this, (y, "y"), (a, aName), (b, bName));
-        Check.SameShape(op, a, b, aName, bName);
-        Check.SameShape(op, y, a, "y", aName);
-    }
-
     public void Add(Tensor y, Tensor a, Tensor b)
     {
-        Binary(nameof(Add), y, a, b);
+        OpChecks.Binary(nameof(Add), this, y, a, b);
         ForEachBlock([y, a, b], s => TensorPrimitives.Add(s(a), s(b), s(y)));
     }
 
     public void Axpy(Tensor y, float alpha, Tensor x)
     {
-        Unary(nameof(Axpy), y, x);
+        OpChecks.Unary(nameof(Axpy), this, y, x);
         ForEachBlock([y, x], s => TensorPrimitives.MultiplyAdd(s(x), alpha, s(y), s(y)));
     }
 
     public void Scale(Tensor y, Tensor x, float alpha)
     {
-        Unary(nameof(Scale), y, x);
+        OpChecks.Unary(nameof(Scale), this, y, x);
         ForEachBlock([y, x], s => TensorPrimitives.Multiply(s(x), alpha, s(y)));
     }
 
     public void Mul(Tensor y, Tensor a, Tensor b)
     {
-        Binary(nameof(Mul), y, a, b);
+        OpChecks.Binary(nameof(Mul), this, y, a, b);
         ForEachBlock([y, a, b], s => TensorPrimitives.Multiply(s(a), s(b), s(y)));
     }
 
     public void Relu(Tensor y, Tensor x)
     {
-        Unary(nameof(Relu), y, x);
+        OpChecks.Unary(nameof(Relu), this, y, x);
         ForEachBlock([y, x], s => TensorPrimitives.Max(s(x), 0f, s(y)));
     }
 
     public void ReluBackward(Tensor dx, Tensor dy, Tensor x)
     {
-        Binary(nameof(ReluBackward), dx, dy, x, "dy", "x");
+        OpChecks.Binary(nameof(ReluBackward), this, dx, dy, x, "dy", "x");
         ForEachBlock([dx, dy, x], s => MaskedCopy(s(dx), s(dy), s(x), 0f, float.PositiveInfinity));
     }
 
     public void Relu6(Tensor y, Tensor x)
     {
-        Unary(nameof(Relu6), y, x);
+        OpChecks.Unary(nameof(Relu6), this, y, x);
         ForEachBlock([y, x], s => TensorPrimitives.Clamp(s(x), 0f, 6f, s(y)));
     }
 
     public void Relu6Backward(Tensor dx, Tensor dy, Tensor x)
     {
-        Binary(nameof(Relu6Backward), dx, dy, x, "dy", "x");
+        OpChecks.Binary(nameof(Relu6Backward), this, dx, dy, x, "dy", "x");
         ForEachBlock([dx, dy, x], s => MaskedCopy(s(dx), s(dy), s(x), 0f, 6f));
     }
 
@@ -97,13 +84,13 @@ public sealed unsafe partial class CpuBackend
 
     public void Sigmoid(Tensor y, Tensor x)
     {
-        Unary(nameof(Sigmoid), y, x);
+        OpChecks.Unary(nameof(Sigmoid), this, y, x);
         ForEachBlock([y, x], s => TensorPrimitives.Sigmoid(s(x), s(y)));
     }
 
     public void SigmoidBackward(Tensor dx, Tensor dy, Tensor y)
     {
-        Binary(nameof(SigmoidBackward), dx, dy, y, "dy", "y");
+        OpChecks.Binary(nameof(SigmoidBackward), this, dx, dy, y, "dy", "y");
         ForEachBlock([dx, dy, y], s =>
         {
             var g = s(dy); var v = s(y); var o = s(dx);
@@ -111,20 +98,9 @@ public sealed unsafe partial class CpuBackend
         });
     }
 
-    /// <summary>(B, C) view of a per-channel scale and the plane size of x.</summary>
-    private static int ChannelPlane(string op, Tensor x, Tensor s, string sName)
-    {
-        if (x.Rank < 2) throw new ArgumentException($"{op}: x has shape {x.Shape}; expected (B, C, H, W) or (B, C).");
-        Check.Shape(op, s, new Shape(x.Shape[0], x.Shape[1]), sName);
-        Check.Contiguous(op, s, sName);
-        return checked((int)(x.Shape.SampleSize / Math.Max(x.Shape[1], 1)));
-    }
-
     public void ChannelMul(Tensor y, Tensor x, Tensor s)
     {
-        Unary(nameof(ChannelMul), y, x);
-        Check.Operands(nameof(ChannelMul), this, (s, "s"));
-        int plane = ChannelPlane(nameof(ChannelMul), x, s, "s");
+        int plane = OpChecks.ChannelMul(this, y, x, s);
         int channels = x.Shape[1];
         Parallel.For(0, x.Shape[0] * channels, bc =>
         {
@@ -137,12 +113,7 @@ public sealed unsafe partial class CpuBackend
 
     public void ChannelMulBackward(Tensor? dx, Tensor? ds, Tensor dy, Tensor x, Tensor s)
     {
-        const string op = nameof(ChannelMulBackward);
-        Check.Operands(op, this, (dx, "dx"), (ds, "ds"), (dy, "dy"), (x, "x"), (s, "s"));
-        Check.SameShape(op, dy, x, "dy", "x");
-        if (dx is not null) Check.SameShape(op, dx, x, "dx", "x");
-        int plane = ChannelPlane(op, x, s, "s");
-        if (ds is not null) ChannelPlane(op, x, ds, "ds");
+        int plane = OpChecks.ChannelMulBackward(this, dx, ds, dy, x, s);
         int channels = x.Shape[1];
         Parallel.For(0, x.Shape[0] * channels, bc =>
         {
@@ -157,17 +128,13 @@ public sealed unsafe partial class CpuBackend
 
     public void SampleMul(Tensor y, Tensor x, Tensor m)
     {
-        Unary(nameof(SampleMul), y, x);
-        Check.Operands(nameof(SampleMul), this, (m, "m"));
-        Check.Shape(nameof(SampleMul), m, new Shape(Batch(x)), "m");
+        OpChecks.SampleMul(this, y, x, m);
         for (int n = 0; n < Batch(x); n++) TensorPrimitives.Multiply(Sample(x, n), P(m)[n], Sample(y, n));
     }
 
     public void GroupSum(Tensor y, Tensor x, int groups)
     {
-        const string op = nameof(GroupSum);
-        Check.Operands(op, this, (y, "y"), (x, "x"));
-        CheckGroups(op, y, x, groups, "y", "x");
+        OpChecks.GroupSum(this, y, x, groups);
         long part = y.Shape.SampleSize;
         Parallel.For(0, y.Shape[0], n =>
         {
@@ -181,9 +148,7 @@ public sealed unsafe partial class CpuBackend
 
     public void GroupSumBackward(Tensor dx, Tensor dy, int groups)
     {
-        const string op = nameof(GroupSumBackward);
-        Check.Operands(op, this, (dx, "dx"), (dy, "dy"));
-        CheckGroups(op, dy, dx, groups, "dy", "dx");
+        OpChecks.GroupSumBackward(this, dx, dy, groups);
         long part = dy.Shape.SampleSize;
         Parallel.For(0, dy.Shape[0], n =>
         {
@@ -193,19 +158,9 @@ public sealed unsafe partial class CpuBackend
         });
     }
 
-    private static void CheckGroups(string op, Tensor narrow, Tensor wide, int groups, string narrowName, string wideName)
-    {
-        if (groups < 1) throw new ArgumentException($"{op}: groups = {groups}; expected >= 1.");
-        if (narrow.Rank < 2) throw new ArgumentException($"{op}: {narrowName} has shape {narrow.Shape}; expected (B, C, ...).");
-        var expected = narrow.Shape.WithDim(1, narrow.Shape[1] * groups);
-        Check.Shape(op, wide, expected, wideName);
-    }
-
     public void BernoulliMask(Tensor mask, float keep, float scale, ulong seed)
     {
-        Check.Operands(nameof(BernoulliMask), this, (mask, "mask"));
-        Check.Contiguous(nameof(BernoulliMask), mask, "mask");
-        if (keep is < 0f or > 1f) throw new ArgumentException($"BernoulliMask: keep = {keep}; expected a probability in [0, 1].");
+        OpChecks.BernoulliMask(this, mask, keep);
         var m = mask.AsSpan();
         for (int i = 0; i < m.Length; i++) m[i] = CounterRandom.Uniform(seed, (ulong)i) < keep ? scale : 0f;
     }

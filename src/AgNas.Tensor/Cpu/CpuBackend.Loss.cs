@@ -4,16 +4,10 @@ namespace AgNas.Tensors.Cpu;
 
 public sealed unsafe partial class CpuBackend
 {
-    private void CheckCrossEntropy(string op, Tensor rows, Tensor labels, Tensor scalar, string rowsName, string scalarName)
+    /// <summary>The label range needs the labels' values, which only the host can read without a copy.</summary>
+    private static void CheckLabels(string op, Tensor rows, Tensor labels)
     {
-        Check.Rank(op, rows, 2, rowsName);
-        Check.Contiguous(op, rows, rowsName);
-        Check.Backend(op, this, labels, "labels");
-        Check.DType(op, labels, DType.Int32, "labels");
-        Check.Shape(op, labels, new Shape(rows.Shape[0]), "labels");
-        if (scalar.Size != 1) throw new ArgumentException($"{op}: {scalarName} has shape {scalar.Shape}; expected a scalar.");
         int classes = rows.Shape[1];
-        Check.Contiguous(op, labels, "labels");
         for (int r = 0; r < labels.Size; r++)
         {
             int l = PI(labels)[r];
@@ -25,9 +19,8 @@ public sealed unsafe partial class CpuBackend
     public void SoftmaxCrossEntropyForward(Tensor loss, Tensor probs, Tensor logits, Tensor labels, float labelSmoothing)
     {
         const string op = nameof(SoftmaxCrossEntropyForward);
-        Check.Operands(op, this, (loss, "loss"), (probs, "probs"), (logits, "logits"));
-        CheckCrossEntropy(op, logits, labels, loss, "logits", "loss");
-        Check.SameShape(op, probs, logits, "probs", "logits");
+        OpChecks.CrossEntropy(op, this, logits, labels, loss, probs, "logits", "loss", "probs");
+        CheckLabels(op, logits, labels);
         int b = logits.Shape[0], n = logits.Shape[1];
         double total = 0;
         for (int r = 0; r < b; r++)
@@ -56,9 +49,8 @@ public sealed unsafe partial class CpuBackend
     public void SoftmaxCrossEntropyBackward(Tensor dLogits, Tensor dLoss, Tensor probs, Tensor labels, float labelSmoothing)
     {
         const string op = nameof(SoftmaxCrossEntropyBackward);
-        Check.Operands(op, this, (dLogits, "dLogits"), (dLoss, "dLoss"), (probs, "probs"));
-        CheckCrossEntropy(op, probs, labels, dLoss, "probs", "dLoss");
-        Check.SameShape(op, dLogits, probs, "dLogits", "probs");
+        OpChecks.CrossEntropy(op, this, probs, labels, dLoss, dLogits, "probs", "dLoss", "dLogits");
+        CheckLabels(op, probs, labels);
         int b = probs.Shape[0], n = probs.Shape[1];
         float g = P(dLoss)[0] / b;
         float off = labelSmoothing / n;

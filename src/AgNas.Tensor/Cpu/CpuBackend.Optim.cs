@@ -4,16 +4,7 @@ public sealed unsafe partial class CpuBackend
 {
     public void SgdStep(Tensor param, Tensor grad, Tensor? momentumBuffer, SgdParams p, bool isFirstStep)
     {
-        const string op = nameof(SgdStep);
-        Check.Operands(op, this, (param, "param"), (grad, "grad"), (momentumBuffer, "momentumBuffer"));
-        Check.SameShape(op, param, grad, "param", "grad");
-        Check.Contiguous(op, param, "param");
-        Check.Contiguous(op, grad, "grad");
-        if (p.Momentum != 0f)
-        {
-            if (momentumBuffer is null) throw new ArgumentException($"{op}: momentum = {p.Momentum} needs a momentum buffer of shape {param.Shape}; got null.");
-            Check.SameShape(op, momentumBuffer, param, "momentumBuffer", "param");
-        }
+        OpChecks.SgdStep(this, param, grad, momentumBuffer, p);
         var w = param.AsSpan();
         var g = grad.AsSpan();
         var buf = p.Momentum != 0f ? momentumBuffer!.AsSpan() : Span<float>.Empty;
@@ -31,12 +22,7 @@ public sealed unsafe partial class CpuBackend
 
     public void AdamStep(Tensor param, Tensor grad, Tensor m, Tensor v, AdamParams p, int step)
     {
-        const string op = nameof(AdamStep);
-        Check.Operands(op, this, (param, "param"), (grad, "grad"), (m, "m"), (v, "v"));
-        Check.SameShape(op, param, grad, "param", "grad");
-        Check.SameShape(op, param, m, "param", "m");
-        Check.SameShape(op, param, v, "param", "v");
-        if (step < 1) throw new ArgumentException($"{op}: step = {step}; expected the 1-based step count.");
+        OpChecks.AdamStep(this, param, grad, m, v, step);
         var w = param.AsSpan();
         var g = grad.AsSpan();
         var ms = m.AsSpan();

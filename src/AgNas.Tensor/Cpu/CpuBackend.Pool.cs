@@ -15,12 +15,7 @@ public sealed unsafe partial class CpuBackend
 {
     public void MaxPool2dForward(Tensor y, Tensor argmax, Tensor x, Pool2dParams p)
     {
-        const string op = nameof(MaxPool2dForward);
-        Check.Operands(op, this, (y, "y"), (x, "x"));
-        CheckArgmax(op, argmax);
-        var g = PoolGeometry(op, x, p, "x");
-        Check.Shape(op, y, g.OutShape, "y");
-        Check.Shape(op, argmax, g.OutShape, "argmax");
+        var g = OpChecks.MaxPool2dForward(this, y, argmax, x, p);
 
         float* px = P(x), py = P(y);
         int* pa = PI(argmax);
@@ -42,16 +37,7 @@ public sealed unsafe partial class CpuBackend
     public void MaxPool2dBackward(Tensor dx, Tensor dy, Tensor argmax)
     {
         const string op = nameof(MaxPool2dBackward);
-        Check.Operands(op, this, (dx, "dx"), (dy, "dy"));
-        CheckArgmax(op, argmax);
-        Check.Rank(op, dx, 4, "dx");
-        Check.Rank(op, dy, 4, "dy");
-        Check.SameShape(op, argmax, dy, "argmax", "dy");
-        if (dx.Shape[0] != dy.Shape[0] || dx.Shape[1] != dy.Shape[1])
-            throw new ArgumentException($"{op}: dx has shape {dx.Shape} but dy has shape {dy.Shape}; expected the same batch and channels.");
-
-        int channels = dx.Shape[1];
-        int inPlane = checked(dx.Shape[2] * dx.Shape[3]), outPlane = checked(dy.Shape[2] * dy.Shape[3]);
+        var (channels, inPlane, outPlane) = OpChecks.MaxPool2dBackward(this, dx, dy, argmax);
         float* pdx = P(dx), pdy = P(dy);
         int* pa = PI(argmax);
         long dxs = dx.BatchStride, dys = dy.BatchStride, @as = argmax.BatchStride;
@@ -81,10 +67,7 @@ public sealed unsafe partial class CpuBackend
 
     public void AvgPool2dForward(Tensor y, Tensor x, Pool2dParams p, bool countIncludePad)
     {
-        const string op = nameof(AvgPool2dForward);
-        Check.Operands(op, this, (y, "y"), (x, "x"));
-        var g = PoolGeometry(op, x, p, "x");
-        Check.Shape(op, y, g.OutShape, "y");
+        var g = OpChecks.AvgPool2dForward(this, y, x, p);
 
         var colDivisor = AvgColumnDivisors(g, p, countIncludePad);
         float* px = P(x), py = P(y);
@@ -103,10 +86,7 @@ public sealed unsafe partial class CpuBackend
 
     public void AvgPool2dBackward(Tensor dx, Tensor dy, Pool2dParams p, bool countIncludePad)
     {
-        const string op = nameof(AvgPool2dBackward);
-        Check.Operands(op, this, (dx, "dx"), (dy, "dy"));
-        var g = PoolGeometry(op, dx, p, "dx");
-        Check.Shape(op, dy, g.OutShape, "dy");
+        var g = OpChecks.AvgPool2dBackward(this, dx, dy, p);
 
         var colDivisor = AvgColumnDivisors(g, p, countIncludePad);
         float* pdx = P(dx), pdy = P(dy);
@@ -135,10 +115,7 @@ public sealed unsafe partial class CpuBackend
 
     public void GlobalAvgPoolForward(Tensor y, Tensor x)
     {
-        const string op = nameof(GlobalAvgPoolForward);
-        Check.Operands(op, this, (y, "y"), (x, "x"));
-        int plane = GlobalPoolPlane(op, x, "x");
-        Check.Shape(op, y, new Shape(x.Shape[0], x.Shape[1]), "y");
+        int plane = OpChecks.GlobalAvgPool(nameof(GlobalAvgPoolForward), this, x, y, "x", "y");
 
         float* px = P(x), py = P(y);
         long xs = x.BatchStride, ys = y.BatchStride;
@@ -152,10 +129,7 @@ public sealed unsafe partial class CpuBackend
 
     public void GlobalAvgPoolBackward(Tensor dx, Tensor dy)
     {
-        const string op = nameof(GlobalAvgPoolBackward);
-        Check.Operands(op, this, (dx, "dx"), (dy, "dy"));
-        int plane = GlobalPoolPlane(op, dx, "dx");
-        Check.Shape(op, dy, new Shape(dx.Shape[0], dx.Shape[1]), "dy");
+        int plane = OpChecks.GlobalAvgPool(nameof(GlobalAvgPoolBackward), this, dx, dy, "dx", "dy");
 
         float* pdx = P(dx), pdy = P(dy);
         long dxs = dx.BatchStride, dys = dy.BatchStride;
@@ -185,7 +159,7 @@ public sealed unsafe partial class CpuBackend
         return s;
     }
 
-    private static void PadPlane(float* dst, float* src, PoolDims g, int pad, float fill)
+    private static void PadPlane(float* dst, float* src, PoolGeometry g, int pad, float fill)
     {
         int wp = g.W + 2 * pad;
         if (pad > 0) new Span<float>(dst, g.PaddedPlane).Fill(fill);
@@ -193,7 +167,7 @@ public sealed unsafe partial class CpuBackend
             new ReadOnlySpan<float>(src + (long)h * g.W, g.W).CopyTo(new Span<float>(dst + (long)(h + pad) * wp + pad, g.W));
     }
 
-    private static void UnpadPlane(float* dst, float* src, PoolDims g, int pad)
+    private static void UnpadPlane(float* dst, float* src, PoolGeometry g, int pad)
     {
         int wp = g.W + 2 * pad;
         for (int h = 0; h < g.H; h++)
@@ -205,7 +179,7 @@ public sealed unsafe partial class CpuBackend
     /// running max or is NaN). A window whose elements are all −∞ keeps the sentinel −1, which then
     /// becomes its first in-image element, as in PyTorch.
     /// </summary>
-    private static void MaxPoolPlane(float* y, int* argmax, float* xp, PoolDims g, Pool2dParams p)
+    private static void MaxPoolPlane(float* y, int* argmax, float* xp, PoolGeometry g, Pool2dParams p)
     {
         int k = p.Kernel, s = p.Stride, pad = p.Padding, wp = g.W + 2 * pad, lanes = Vector<float>.Count;
         var negInf = new Vector<float>(float.NegativeInfinity);
@@ -262,11 +236,11 @@ public sealed unsafe partial class CpuBackend
         }
     }
 
-    private static int FirstInImage(int oh, int ow, PoolDims g, Pool2dParams p) =>
+    private static int FirstInImage(int oh, int ow, PoolGeometry g, Pool2dParams p) =>
         Math.Max(oh * p.Stride - p.Padding, 0) * g.W + Math.Max(ow * p.Stride - p.Padding, 0);
 
     /// <summary>The divisor's column factor of every output column (see <see cref="AvgWindow"/>).</summary>
-    private static float[] AvgColumnDivisors(PoolDims g, Pool2dParams p, bool countIncludePad)
+    private static float[] AvgColumnDivisors(PoolGeometry g, Pool2dParams p, bool countIncludePad)
     {
         var d = new float[g.Wo];
         for (int ow = 0; ow < g.Wo; ow++) d[ow] = AvgWindow(ow, p, g.W, countIncludePad).Divisor;
@@ -274,7 +248,7 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <summary>Window sums (zero padding, scan order) divided by (row factor)·(column factor).</summary>
-    private static void AvgPoolPlane(float* y, float* xp, float* colDivisor, PoolDims g, Pool2dParams p, bool countIncludePad)
+    private static void AvgPoolPlane(float* y, float* xp, float* colDivisor, PoolGeometry g, Pool2dParams p, bool countIncludePad)
     {
         int k = p.Kernel, s = p.Stride, wp = g.W + 2 * p.Padding, lanes = Vector<float>.Count;
         for (int oh = 0; oh < g.Ho; oh++)
@@ -309,10 +283,10 @@ public sealed unsafe partial class CpuBackend
 
     /// <summary>
     /// Stride 1 as a gather: with share = dy/divisor embedded in a zero border of kernel − 1
-    /// (<see cref="PoolDims.SharePlane"/>), dx(h, w) = Σ_{a,b &lt; k} share'(h + pad + a, w + pad + b),
+    /// (<see cref="PoolGeometry.SharePlane"/>), dx(h, w) = Σ_{a,b &lt; k} share'(h + pad + a, w + pad + b),
     /// a window sum with loads only (a scatter would store over its own last store, a stall per add).
     /// </summary>
-    private static void AvgPoolBackwardStride1(float* dx, float* sp, float* dy, float* colDivisor, PoolDims g, Pool2dParams p,
+    private static void AvgPoolBackwardStride1(float* dx, float* sp, float* dy, float* colDivisor, PoolGeometry g, Pool2dParams p,
         bool countIncludePad)
     {
         int k = p.Kernel, pad = p.Padding, border = k - 1, sw = g.Wo + 2 * border, lanes = Vector<float>.Count;
@@ -351,7 +325,7 @@ public sealed unsafe partial class CpuBackend
     }
 
     /// <summary>Any stride: padded ← 0, then each dy/divisor added to every element (padding included) of its window.</summary>
-    private static void AvgPoolBackwardScatter(float* padded, float* dy, float* colDivisor, PoolDims g, Pool2dParams p, bool countIncludePad)
+    private static void AvgPoolBackwardScatter(float* padded, float* dy, float* colDivisor, PoolGeometry g, Pool2dParams p, bool countIncludePad)
     {
         int k = p.Kernel, s = p.Stride, wp = g.W + 2 * p.Padding;
         new Span<float>(padded, g.PaddedPlane).Clear();
@@ -372,36 +346,6 @@ public sealed unsafe partial class CpuBackend
 
     // ---- geometry and checks ------------------------------------------------------------------
 
-    private readonly record struct PoolDims(int B, int C, int H, int W, int Ho, int Wo, int Kernel, int Padding)
-    {
-        public int InPlane => H * W;
-        public int OutPlane => Ho * Wo;
-        public int PaddedPlane => (H + 2 * Padding) * (W + 2 * Padding);
-
-        /// <summary>dy/divisor with a zero border of kernel − 1 (stride-1 average-pool backward).</summary>
-        public int SharePlane => (Ho + 2 * (Kernel - 1)) * (Wo + 2 * (Kernel - 1));
-        public Shape OutShape => new(B, C, Ho, Wo);
-    }
-
-    /// <summary>Validates the window and the (B, C, H, W) input (or its gradient) and derives the output size.</summary>
-    private static PoolDims PoolGeometry(string op, Tensor x, Pool2dParams p, string name)
-    {
-        Check.Rank(op, x, 4, name);
-        if (p.Kernel < 1 || p.Stride < 1 || p.Padding < 0)
-            throw new ArgumentException($"{op}: {p} for {name} of shape {x.Shape}; expected kernel >= 1, stride >= 1, padding >= 0.");
-        if (p.Padding > p.Kernel / 2)
-            throw new ArgumentException($"{op}: padding {p.Padding} exceeds half the kernel ({p.Kernel}) for {name} of shape {x.Shape}; " +
-                "PyTorch requires padding <= kernel / 2 so that every window holds an image element.");
-        int h = x.Shape[2], w = x.Shape[3];
-        if (h < 1 || w < 1)
-            throw new ArgumentException($"{op}: {name} has shape {x.Shape} with an empty H×W plane; expected H, W >= 1.");
-        int ho = p.OutputSize(h), wo = p.OutputSize(w);
-        if (ho < 1 || wo < 1)
-            throw new ArgumentException($"{op}: {p} gives an empty output ({ho}x{wo}) for {name} of shape {x.Shape}; the window does not fit the padded input.");
-        checked { _ = (h + 2 * p.Padding) * (w + 2 * p.Padding); _ = (ho + 2 * p.Kernel) * (wo + 2 * p.Kernel); }
-        return new PoolDims(x.Shape[0], x.Shape[1], h, w, ho, wo, p.Kernel, p.Padding);
-    }
-
     /// <summary>
     /// The in-image range [start, end) of output position o along one axis and the window's extent
     /// for the divisor: the in-image count (countIncludePad false), or PyTorch's pool_size, the window
@@ -415,20 +359,5 @@ public sealed unsafe partial class CpuBackend
         start = Math.Max(start, 0);
         end = Math.Min(end, size);
         return (start, end, countIncludePad ? padded : end - start);
-    }
-
-    private void CheckArgmax(string op, Tensor argmax)
-    {
-        Check.Backend(op, this, argmax, "argmax");
-        Check.DType(op, argmax, DType.Int32, "argmax");
-    }
-
-    private static int GlobalPoolPlane(string op, Tensor x, string name)
-    {
-        Check.Rank(op, x, 4, name);
-        int plane = checked(x.Shape[2] * x.Shape[3]);
-        if (plane == 0)
-            throw new ArgumentException($"{op}: {name} has shape {x.Shape} with an empty H×W plane; expected H, W >= 1.");
-        return plane;
     }
 }
