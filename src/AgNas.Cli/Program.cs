@@ -42,6 +42,7 @@ public static class Program
     [
         VerbRegistration.Of<DevicesOptions>(DevicesRunner.Run),
         VerbRegistration.Of<GradcheckOptions>(GradcheckRunner.Run),
+        VerbRegistration.Of<SelftestOptions>(SelftestRunner.Run),
         VerbRegistration.Of<BenchOptions>(BenchRunner.Run),
         VerbRegistration.Of<SearchOptions>(SearchRunner.Run),
         VerbRegistration.Of<TrainOptions>(TrainRunner.Run),

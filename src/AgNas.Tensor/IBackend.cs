@@ -22,6 +22,12 @@ public interface IBackend
     CachingAllocator Allocator { get; }
     MemoryStats Stats { get; }
 
+    /// <summary>
+    /// Waits until every call made so far has finished. A no-op for synchronous backends (the CPU);
+    /// a GPU backend waits for its stream, and a kernel's failure surfaces here. Timings need it.
+    /// </summary>
+    void Synchronize();
+
     // ---- memory -------------------------------------------------------------------------------
 
     /// <summary>dst ← host bytes (row-major, dst's size × element size).</summary>

@@ -64,12 +64,13 @@ public static class BenchRunner
         table.AddRow(backend.Device.ToString(), t.MedianMs.ToString("0.0"), $"{t.MinMs:0.0}–{t.MaxMs:0.0}",
             t.ImagesPerSecond.ToString("0.0"), FormatBytes(t.PeakBytes));
         context.Out.Write(table);
-        if (profiler is not null) context.Out.Write(ProfileTable(profiler.Timings(), options.Steps, t.MedianMs));
+        if (profiler is not null) context.Out.Write(ProfileTable(profiler, options.Steps, t.MedianMs));
     }
 
-    private static Table ProfileTable(IReadOnlyList<OpTiming> timings, int steps, double medianMs)
+    private static Table ProfileTable(ProfilingBackend profiler, int steps, double medianMs)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("Time per backend op (mean over the timed steps)")
+        var timings = profiler.Timings();
+        var table = new Table().Border(TableBorder.Rounded).Title($"Time per backend op ({profiler.ClockSource}, mean over the timed steps)")
             .AddColumn("Op").AddColumn(new TableColumn("ms/step").RightAligned())
             .AddColumn(new TableColumn("calls/step").RightAligned()).AddColumn(new TableColumn("share of step").RightAligned());
         foreach (var op in timings)

@@ -19,6 +19,7 @@ public sealed record StepTimings(int Batch, int Steps, double MedianMs, double M
     public static StepTimings Measure(Action step, int batch, int steps, int warmup, IBackend backend, Action? afterWarmup)
     {
         for (int i = 0; i < warmup; i++) step();
+        backend.Synchronize();
         afterWarmup?.Invoke();
         backend.Stats.ResetPeak();
         var times = new List<double>(steps);
@@ -26,6 +27,7 @@ public sealed record StepTimings(int Batch, int Steps, double MedianMs, double M
         {
             var sw = Stopwatch.StartNew();
             step();
+            backend.Synchronize(); // a GPU backend returns before its queued work is done
             times.Add(sw.Elapsed.TotalMilliseconds);
         }
         return From(batch, times, backend.Stats.PeakBytes);

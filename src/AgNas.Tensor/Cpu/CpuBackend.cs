@@ -32,6 +32,9 @@ public sealed unsafe partial class CpuBackend : IBackend
     /// <summary>The CBLAS library in use, or the reason none could be loaded.</summary>
     public static string BlasDescription => Cblas.LoadedLibrary ?? ("none: " + Cblas.LoadError);
 
+    /// <summary>Nothing to wait for: every CPU kernel has finished when its call returns.</summary>
+    public void Synchronize() { }
+
     public string Description => $"cpu ({Environment.ProcessorCount} threads, BLAS: {BlasDescription})";
 
     private static float* P(Tensor t) => (float*)t.Handle;

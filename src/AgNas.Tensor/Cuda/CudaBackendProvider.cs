@@ -3,15 +3,14 @@ namespace AgNas.Tensors.Cuda;
 /// <summary>
 /// The registry's entry for <c>cuda</c>: <see cref="Describe"/> prints what
 /// <see cref="CudaRuntime.Probe"/> found (driver version, GPUs and memory, cuBLAS and cuDNN
-/// versions, or why not). <see cref="TryGet"/> still answers "unavailable" on every machine: the
-/// device-side infrastructure (bindings, device, allocator, stream, module loader, launches) is
-/// here, but the backend over kernels/ comes with the kernels. Until then the reason is the
-/// probe's when the stack is missing, and <see cref="NotBuiltYet"/> when it is complete.
+/// versions, or why not); <see cref="TryGet"/> opens one <see cref="CudaBackend"/> per GPU on first
+/// use and hands the same one out from then on (it lives for the process). A missing driver, GPU
+/// or library, or a build without PTX, is a reason string, never an exception.
 /// </summary>
 internal sealed class CudaBackendProvider : IBackendProvider
 {
-    /// <summary>The reason on a machine where the CUDA stack is complete.</summary>
-    public const string NotBuiltYet = "the CUDA backend over kernels/ is not built yet (driver, GPU, cuBLAS and cuDNN were found)";
+    private static readonly Dictionary<int, CudaBackend> Opened = new();
+    private static readonly object Lock = new();
 
     public DeviceType Type => DeviceType.Cuda;
 
@@ -25,22 +24,50 @@ internal sealed class CudaBackendProvider : IBackendProvider
         foreach (var gpu in probe.Gpus) properties.Add(new($"cuda:{gpu.Ordinal}", gpu.ToString()));
         properties.Add(new("cuBLAS", probe.Cublas.Describe()));
         properties.Add(new("cuDNN", probe.Cudnn.Describe()));
+        properties.Add(new("kernels", PtxImage.Embedded.Count == 0
+            ? "none embedded (built without cmake/clang)"
+            : $"{PtxImage.Embedded.Sum(i => i.Entries.Count)} in {PtxImage.Embedded.Count} PTX modules (sm_80, JIT-compiled for newer GPUs)"));
         properties.Add(new(CudaLibrarySettings.LibPathVariable, probe.Settings.LibPath ?? "(not set)"));
-        return new BackendInfo("cuda", false, Reason(probe), [], properties);
+        var reason = Reason(probe);
+        var devices = reason is null ? probe.Gpus.Select(g => new Device(DeviceType.Cuda, g.Ordinal)).ToList() : [];
+        return new BackendInfo("cuda", reason is null, reason, devices, properties);
     }
 
     public bool TryGet(Device device, out IBackend? backend, out string? reason)
     {
         backend = null;
         var probe = CudaRuntime.Probe();
-        if (probe.Available && device.Index >= probe.Gpus.Count)
+        reason = Reason(probe);
+        if (reason is not null) return false;
+        if (device.Index >= probe.Gpus.Count)
         {
             reason = $"{device} does not exist: the driver reports {probe.Gpus.Count} GPU(s)";
             return false;
         }
-        reason = Reason(probe);
-        return false;
+        lock (Lock)
+        {
+            if (!Opened.TryGetValue(device.Index, out var opened))
+            {
+                try
+                {
+                    opened = CudaBackend.Open(device.Index);
+                }
+                catch (Exception e) when (e is CudaException or BackendUnavailableException or InvalidOperationException or DllNotFoundException or EntryPointNotFoundException)
+                {
+                    reason = e is BackendUnavailableException u ? u.Reason : e.Message;
+                    return false;
+                }
+                Opened.Add(device.Index, opened);
+            }
+            backend = opened;
+            return true;
+        }
     }
 
-    private static string Reason(CudaProbe probe) => probe.Available ? NotBuiltYet : probe.Reason!;
+    private static string? Reason(CudaProbe probe)
+    {
+        if (!probe.Available) return probe.Reason!;
+        if (PtxImage.Embedded.Count == 0) return "this build embeds no PTX: kernels/ was not built (cmake and clang 14 are needed at build time; scripts/setup.sh installs them)";
+        return null;
+    }
 }

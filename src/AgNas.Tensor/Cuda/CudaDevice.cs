@@ -22,8 +22,11 @@ public sealed class CudaDevice : IDisposable
     private CudaDnn? _dnn;
     private bool _disposed;
 
-    private CudaDevice(int ordinal, CudaGpuInfo info, CudaContextHandle context, int maxThreadsPerBlock, int maxSharedPerBlock)
+    private CudaDevice(int ordinal, CudaGpuInfo info, CudaContextHandle context, int maxThreadsPerBlock, int maxSharedPerBlock,
+        int multiprocessors, int maxThreadsPerMultiprocessor)
     {
+        MultiprocessorCount = multiprocessors;
+        MaxThreadsPerMultiprocessor = maxThreadsPerMultiprocessor;
         Device = new Device(DeviceType.Cuda, ordinal);
         Info = info;
         _context = context;
@@ -64,7 +67,9 @@ public sealed class CudaDevice : IDisposable
             CudaCheck.ThrowIfFailed(CudaDriver.cuCtxSetCurrent(context.Value));
             CudaCheck.ThrowIfFailed(CudaDriver.cuDeviceGetAttribute(out int maxThreads, CuDeviceAttribute.MaxThreadsPerBlock, cuDevice));
             CudaCheck.ThrowIfFailed(CudaDriver.cuDeviceGetAttribute(out int maxShared, CuDeviceAttribute.MaxSharedMemoryPerBlock, cuDevice));
-            return new CudaDevice(ordinal, probe.Gpus[ordinal], context, maxThreads, maxShared);
+            CudaCheck.ThrowIfFailed(CudaDriver.cuDeviceGetAttribute(out int sms, CuDeviceAttribute.MultiprocessorCount, cuDevice));
+            CudaCheck.ThrowIfFailed(CudaDriver.cuDeviceGetAttribute(out int threadsPerSm, CuDeviceAttribute.MaxThreadsPerMultiprocessor, cuDevice));
+            return new CudaDevice(ordinal, probe.Gpus[ordinal], context, maxThreads, maxShared, sms, threadsPerSm);
         }
         catch
         {
@@ -78,6 +83,12 @@ public sealed class CudaDevice : IDisposable
 
     /// <summary>CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK (1024 on every current GPU).</summary>
     public int MaxThreadsPerBlock { get; }
+
+    /// <summary>CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT (132 on an H100 SXM; 1 in the emulator).</summary>
+    public int MultiprocessorCount { get; }
+
+    /// <summary>CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR (2048 on current GPUs).</summary>
+    public int MaxThreadsPerMultiprocessor { get; }
 
     /// <summary>CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK, without opt-in (48 KiB).</summary>
     public int MaxSharedMemoryPerBlock { get; }
@@ -131,6 +142,10 @@ public sealed class CudaDevice : IDisposable
     /// <summary>Loads a PTX module on this device; it is unloaded when the device is disposed.</summary>
     /// <exception cref="CudaModuleLoadException">The driver rejected the PTX; the exception carries the JIT log.</exception>
     public CudaModule LoadModule(string ptx, string name) => Own(CudaModule.Load(this, ptx, name));
+
+    /// <summary>Loads an embedded kernels/ family; its kernels' launches are checked against the PTX signatures.</summary>
+    /// <exception cref="CudaModuleLoadException">The driver rejected the PTX; the exception carries the JIT log.</exception>
+    public CudaModule LoadModule(PtxImage image) => Own(CudaModule.Load(this, image.Text, image.Family, image.Entries));
 
     /// <summary>A new event (with timing unless <paramref name="timing"/> is false), owned by this device.</summary>
     public CudaEvent CreateEvent(bool timing = true) => Own(new CudaEvent(this, timing));

@@ -19,12 +19,15 @@ public sealed class CudaModule : IDisposable
     private readonly CudaModuleHandle _handle;
     private readonly Dictionary<string, CudaKernel> _kernels = new(StringComparer.Ordinal);
 
-    private CudaModule(CudaDevice device, CudaModuleHandle handle, string name)
+    private CudaModule(CudaDevice device, CudaModuleHandle handle, string name, IReadOnlyDictionary<string, byte[]>? signatures)
     {
         _device = device;
         _handle = handle;
         Name = name;
+        _signatures = signatures;
     }
+
+    private readonly IReadOnlyDictionary<string, byte[]>? _signatures;
 
     /// <summary>What the module is called in messages (e.g. the .cu family it was built from).</summary>
     public string Name { get; }
@@ -33,10 +36,10 @@ public sealed class CudaModule : IDisposable
 
     /// <summary>
     /// Loads <paramref name="ptx"/> into <paramref name="device"/>'s context with the JIT error log
-    /// captured. Use <see cref="CudaDevice.LoadModule"/>, which also makes the device own the module.
+    /// captured. Use <see cref="CudaDevice.LoadModule(string, string)"/>, which also makes the device own the module.
     /// </summary>
     /// <exception cref="CudaModuleLoadException">The driver rejected the PTX (CUDA_ERROR_INVALID_PTX, …).</exception>
-    internal static unsafe CudaModule Load(CudaDevice device, string ptx, string name)
+    internal static unsafe CudaModule Load(CudaDevice device, string ptx, string name, IReadOnlyDictionary<string, byte[]>? signatures = null)
     {
         ArgumentNullException.ThrowIfNull(ptx);
         device.MakeCurrent();
@@ -68,7 +71,7 @@ public sealed class CudaModule : IDisposable
                 JitLogText(log));
         }
         handle.KeepContextAlive(device.Context);
-        return new CudaModule(device, handle, name);
+        return new CudaModule(device, handle, name, signatures);
     }
 
     /// <summary>The log's text up to its NUL, trimmed.</summary>
@@ -89,7 +92,7 @@ public sealed class CudaModule : IDisposable
             _device.MakeCurrent();
             var status = CudaDriver.cuModuleGetFunction(out nint function, _handle, name);
             if (status != CuResult.Success) throw CudaCheck.Error(status, $"cuModuleGetFunction(&f, {Name}, \"{name}\")");
-            kernel = new CudaKernel(this, function, name);
+            kernel = new CudaKernel(this, function, name, _signatures?.GetValueOrDefault(name));
             _kernels.Add(name, kernel);
             return kernel;
         }
@@ -148,11 +151,14 @@ public sealed class CudaKernel
     private readonly CudaModule _module;
     private readonly nint _function;
 
-    internal CudaKernel(CudaModule module, nint function, string name)
+    private readonly byte[]? _parameterWidths;
+
+    internal CudaKernel(CudaModule module, nint function, string name, byte[]? parameterWidths = null)
     {
         _module = module;
         _function = function;
         Name = name;
+        _parameterWidths = parameterWidths;
     }
 
     public string Name { get; }
@@ -179,6 +185,41 @@ public sealed class CudaKernel
             config.SharedBytes, device.Stream.Handle, offsets.Length == 0 ? null : parameters, null);
         if (status != CuResult.Success)
             throw CudaCheck.Error(status, $"cuLaunchKernel({Name}, {config}, {offsets.Length} args of {typeof(TArgs).Name})");
+    }
+
+    /// <summary>
+    /// Queues the kernel with packed parameters. When the module was loaded from a
+    /// <see cref="PtxImage"/>, the parameters' count and widths are checked against the PTX entry first.
+    /// </summary>
+    /// <exception cref="ArgumentException">The parameters do not match the kernel's PTX signature, or the configuration exceeds the device's limits.</exception>
+    /// <exception cref="CudaDriverException">cuLaunchKernel refused the launch.</exception>
+    public unsafe void Launch(LaunchConfig config, ref KernelArgs args)
+    {
+        if (_module.IsUnloaded) throw new ObjectDisposedException(_module.ToString());
+        var device = _module.Device;
+        Validate(config, device);
+        if (_parameterWidths is { } widths)
+        {
+            bool same = widths.Length == args.Count;
+            for (int i = 0; same && i < widths.Length; i++) same = widths[i] == args.Width(i);
+            if (!same)
+            {
+                var givenWidths = new byte[args.Count];
+                for (int i = 0; i < givenWidths.Length; i++) givenWidths[i] = args.Width(i);
+                var given = string.Join(", ", givenWidths);
+                throw new ArgumentException($"{Name}: launched with {args.Count} parameters of widths ({given}) bytes; " +
+                    $"its PTX entry takes {widths.Length} of widths ({string.Join(", ", widths)}) (kernels/ABI.md).");
+            }
+        }
+        void** parameters = stackalloc void*[Math.Max(args.Count, 1)];
+        args.Pointers(parameters);
+        device.MakeCurrent();
+        var status = CudaDriver.cuLaunchKernel(_function,
+            config.Grid.X, config.Grid.Y, config.Grid.Z,
+            config.Block.X, config.Block.Y, config.Block.Z,
+            config.SharedBytes, device.Stream.Handle, args.Count == 0 ? null : parameters, null);
+        if (status != CuResult.Success)
+            throw CudaCheck.Error(status, $"cuLaunchKernel({Name}, {config}, {args.Count} args)");
     }
 
     private void Validate(LaunchConfig config, CudaDevice device)

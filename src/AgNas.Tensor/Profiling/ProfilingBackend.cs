@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AgNas.Tensors.Memory;
 
 namespace AgNas.Tensors.Profiling;
@@ -8,47 +7,44 @@ public sealed record OpTiming(string Op, long Calls, TimeSpan Total);
 
 /// <summary>
 /// Wraps a backend and times every call by method name (<c>agnas bench --profile</c>). It shares the
-/// wrapped backend's allocator, so tensors made through either are interchangeable. Timings are wall
-/// time on the calling thread: exact for the CPU backend, whose kernels are synchronous.
+/// wrapped backend's allocator, so tensors made through either are interchangeable. The clock is the
+/// backend's own when it has one (<see cref="IOpClockSource"/>: CUDA events, device time) and the
+/// wall clock otherwise (exact for the CPU backend, whose kernels are synchronous).
 /// Delegation only: each method below forwards to the same method of the wrapped backend.
 /// </summary>
-public sealed class ProfilingBackend : IBackend
+public sealed class ProfilingBackend : IBackend, IDisposable
 {
     private readonly IBackend _inner;
-    private readonly Dictionary<string, (long Calls, long Ticks)> _timings = new();
-    private readonly object _lock = new();
+    private readonly OpClock _clock;
 
-    public ProfilingBackend(IBackend inner) => _inner = inner;
+    public ProfilingBackend(IBackend inner)
+    {
+        _inner = inner;
+        _clock = inner is IOpClockSource source ? source.CreateOpClock() : new WallClock();
+    }
 
     public Device Device => _inner.Device;
     public string Description => _inner.Description + " (profiled)";
     public CachingAllocator Allocator => _inner.Allocator;
     public MemoryStats Stats => _inner.Stats;
 
+    /// <summary>What the timings measure ("wall clock" or "CUDA events").</summary>
+    public string ClockSource => _clock.Source;
+
     /// <summary>The timings so far, largest total first.</summary>
-    public IReadOnlyList<OpTiming> Timings()
-    {
-        lock (_lock)
-            return _timings.Select(kv => new OpTiming(kv.Key, kv.Value.Calls, TimeSpan.FromTicks(kv.Value.Ticks * TimeSpan.TicksPerSecond / Stopwatch.Frequency)))
-                .OrderByDescending(t => t.Total).ToList();
-    }
+    public IReadOnlyList<OpTiming> Timings() =>
+        _clock.Totals().Select(kv => new OpTiming(kv.Key, kv.Value.Calls, TimeSpan.FromMilliseconds(kv.Value.Milliseconds)))
+            .OrderByDescending(t => t.Total).ToList();
 
-    public void Reset()
-    {
-        lock (_lock) _timings.Clear();
-    }
+    public void Reset() => _clock.Reset();
 
-    private static long Start() => Stopwatch.GetTimestamp();
+    public void Synchronize() => _inner.Synchronize();
 
-    private void Stop(string op, long start)
-    {
-        long elapsed = Stopwatch.GetTimestamp() - start;
-        lock (_lock)
-        {
-            var (calls, ticks) = _timings.GetValueOrDefault(op);
-            _timings[op] = (calls + 1, ticks + elapsed);
-        }
-    }
+    public void Dispose() => _clock.Dispose();
+
+    private long Start() => _clock.Start();
+
+    private void Stop(string op, long start) => _clock.Stop(op, start);
 
     public void CopyFromHost(Tensor dst, ReadOnlySpan<byte> src) { var t = Start(); _inner.CopyFromHost(dst, src); Stop(nameof(CopyFromHost), t); }
     public void CopyToHost(Span<byte> dst, Tensor src) { var t = Start(); _inner.CopyToHost(dst, src); Stop(nameof(CopyToHost), t); }

@@ -241,6 +241,7 @@ internal enum CuDeviceAttribute
     MaxSharedMemoryPerBlock = 8,
     WarpSize = 10,
     MultiprocessorCount = 16,
+    MaxThreadsPerMultiprocessor = 39,
     ComputeCapabilityMajor = 75,
     ComputeCapabilityMinor = 76,
     MaxSharedMemoryPerBlockOptin = 97,

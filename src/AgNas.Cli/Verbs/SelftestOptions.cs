@@ -1,0 +1,29 @@
+using CommandLine;
+
+namespace AgNas.Cli.Verbs;
+
+/// <summary>Options of <c>agnas selftest</c>.</summary>
+[Verb("selftest", HelpText = "Compare a backend with the CPU reference: every backend op on small shapes (the equivalence suite the tests run), then a NAS-Bench-201 supernet training step; exit code 1 if anything differs beyond its tolerance.")]
+public sealed class SelftestOptions
+{
+    public const string DefaultDevice = "cuda";
+    public const string DefaultFilter = "";
+    public const int DefaultBatch = 8;
+    public const int DefaultSize = 16;
+    public const bool DefaultSkipStep = false;
+
+    [Option("device", Default = DefaultDevice, HelpText = "Backend to test against the CPU: cuda[:N] (cpu compares the CPU with itself).")]
+    public string Device { get; set; } = DefaultDevice;
+
+    [Option("filter", Default = DefaultFilter, HelpText = "Only the op cases whose name (op/variant) contains this text.")]
+    public string Filter { get; set; } = DefaultFilter;
+
+    [Option("batch", Default = DefaultBatch, HelpText = "Images in the supernet step (>= 2).")]
+    public int Batch { get; set; } = DefaultBatch;
+
+    [Option("size", Default = DefaultSize, HelpText = "Image height and width in the supernet step (a multiple of 4).")]
+    public int Size { get; set; } = DefaultSize;
+
+    [Option("skip-step", Default = DefaultSkipStep, HelpText = "Only the op cases, no supernet step.")]
+    public bool SkipStep { get; set; } = DefaultSkipStep;
+}
