@@ -30,6 +30,9 @@ public readonly record struct Pool2dParams(int Kernel, int Stride, int Padding =
 /// <summary>Hyper-parameters of SGD as PyTorch defines it (torch.optim.SGD).</summary>
 public readonly record struct SgdParams(float LearningRate, float Momentum = 0f, float Dampening = 0f, float WeightDecay = 0f, bool Nesterov = false);
 
+/// <summary>One parameter of a fused SGD step (<see cref="IBackend.SgdStepMany"/>): the tensors of <see cref="IBackend.SgdStep"/>.</summary>
+public readonly record struct SgdTensor(Tensor Param, Tensor Grad, Tensor? MomentumBuffer, bool IsFirstStep);
+
 /// <summary>Hyper-parameters of Adam as PyTorch defines it (torch.optim.Adam, L2 weight decay added to the gradient).</summary>
 public readonly record struct AdamParams(float LearningRate = 1e-3f, float Beta1 = 0.9f, float Beta2 = 0.999f, float Eps = 1e-8f, float WeightDecay = 0f)
 {

@@ -221,6 +221,12 @@ public interface IBackend
     void SgdStep(Tensor param, Tensor grad, Tensor? momentumBuffer, SgdParams p, bool isFirstStep);
 
     /// <summary>
+    /// <see cref="SgdStep"/> on many parameters with the same hyper-parameters, in order; a GPU backend
+    /// updates them all in one launch. Each entry's buffer follows <see cref="SgdStep"/>'s rules.
+    /// </summary>
+    void SgdStepMany(IReadOnlyList<SgdTensor> tensors, SgdParams p);
+
+    /// <summary>
     /// One torch.optim.Adam step, in place: g = grad + wd·param; m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;
     /// param −= lr·(m/(1−β1^t)) / (sqrt(v/(1−β2^t)) + eps), t = step (1-based).
     /// </summary>

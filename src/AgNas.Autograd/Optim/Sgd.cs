@@ -3,8 +3,8 @@ using AgNas.Tensors;
 namespace AgNas.Autograd.Optim;
 
 /// <summary>
-/// Stochastic gradient descent as torch.optim.SGD, one fused <see cref="IBackend.SgdStep"/> per
-/// parameter: d = grad + wd·param (weight decay is added to the gradient before momentum);
+/// Stochastic gradient descent as torch.optim.SGD, one fused <see cref="IBackend.SgdStepMany"/> per
+/// parameter group (one launch on a GPU), per parameter: d = grad + wd·param (weight decay is added to the gradient before momentum);
 /// buf = d on the parameter's first step, else momentum·buf + (1 − dampening)·d;
 /// d = d + momentum·buf with Nesterov, else buf; param −= lr·d. The learning rate and weight decay
 /// are per group; momentum, dampening and Nesterov are shared. Momentum buffers ("momentum_buffer")
@@ -45,6 +45,8 @@ public sealed class Sgd : Optimizer
         foreach (var g in Groups)
         {
             var hp = new SgdParams(g.LearningRate, Momentum, Dampening, g.WeightDecay, Nesterov);
+            var batch = new List<SgdTensor>();
+            IBackend? backend = null;
             foreach (var (_, p) in g.Parameters)
             {
                 if (p.Grad is null) continue;
@@ -52,9 +54,16 @@ public sealed class Sgd : Optimizer
                 Tensor? buffer = null;
                 bool first = state.Step == 0;
                 if (Momentum != 0f) buffer = Slot(state, MomentumBufferSlot, p, out first);
-                p.Backend.SgdStep(p.Data, p.Grad, buffer, hp, first);
+                if (backend is not null && !ReferenceEquals(backend.Allocator, p.Backend.Allocator))
+                {
+                    backend.SgdStepMany(batch, hp); // a group spanning devices: one launch per run of same-device parameters
+                    batch.Clear();
+                }
+                backend = p.Backend;
+                batch.Add(new SgdTensor(p.Data, p.Grad, buffer, first));
                 state.Step++;
             }
+            if (backend is not null && batch.Count > 0) backend.SgdStepMany(batch, hp);
         }
     }
 }

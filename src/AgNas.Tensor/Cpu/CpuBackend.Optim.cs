@@ -20,6 +20,11 @@ public sealed unsafe partial class CpuBackend
         }
     }
 
+    public void SgdStepMany(IReadOnlyList<SgdTensor> tensors, SgdParams p)
+    {
+        foreach (var t in tensors) SgdStep(t.Param, t.Grad, t.MomentumBuffer, p, t.IsFirstStep);
+    }
+
     public void AdamStep(Tensor param, Tensor grad, Tensor m, Tensor v, AdamParams p, int step)
     {
         OpChecks.AdamStep(this, param, grad, m, v, step);

@@ -91,5 +91,6 @@ public sealed class ProfilingBackend : IBackend, IDisposable
     public void AttentionCombineBackward(Tensor? dx, Tensor? ds, Tensor dy, Tensor x, Tensor s, int groups) { var t = Start(); _inner.AttentionCombineBackward(dx, ds, dy, x, s, groups); Stop(nameof(AttentionCombineBackward), t); }
     public void AccumulateImportance(Tensor importance, Tensor s, int groups) { var t = Start(); _inner.AccumulateImportance(importance, s, groups); Stop(nameof(AccumulateImportance), t); }
     public void SgdStep(Tensor param, Tensor grad, Tensor? momentumBuffer, SgdParams p, bool isFirstStep) { var t = Start(); _inner.SgdStep(param, grad, momentumBuffer, p, isFirstStep); Stop(nameof(SgdStep), t); }
+    public void SgdStepMany(IReadOnlyList<SgdTensor> tensors, SgdParams p) { var t = Start(); _inner.SgdStepMany(tensors, p); Stop(nameof(SgdStepMany), t); }
     public void AdamStep(Tensor param, Tensor grad, Tensor m, Tensor v, AdamParams p, int step) { var t = Start(); _inner.AdamStep(param, grad, m, v, p, step); Stop(nameof(AdamStep), t); }
 }

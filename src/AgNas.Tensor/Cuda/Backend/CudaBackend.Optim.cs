@@ -5,37 +5,41 @@ namespace AgNas.Tensors.Cuda;
 /// <summary>Optimiser steps (kernels/optim.cu), in place on the device.</summary>
 public sealed unsafe partial class CudaBackend
 {
-    /// <summary>sgd_step_multi_f32's per-tensor arrays for one tensor, uploaded in one copy.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private struct SgdTable
-    {
-        public nint Param;
-        public nint Grad;
-        public nint Buffer;
-        public long Size;
-        public int FirstStep;
-    }
+    public void SgdStep(Tensor param, Tensor grad, Tensor? momentumBuffer, SgdParams p, bool isFirstStep) =>
+        SgdStepMany([new SgdTensor(param, grad, momentumBuffer, isFirstStep)], p);
 
-    public void SgdStep(Tensor param, Tensor grad, Tensor? momentumBuffer, SgdParams p, bool isFirstStep)
+    /// <summary>
+    /// All tensors in one sgd_step_multi_f32 launch: its five per-tensor arrays (params, grads,
+    /// buffers, sizes, first-step flags) go to the device in one copy.
+    /// </summary>
+    public void SgdStepMany(IReadOnlyList<SgdTensor> tensors, SgdParams p)
     {
-        OpChecks.SgdStep(this, param, grad, momentumBuffer, p);
-        if (param.Size == 0) return;
+        foreach (var t in tensors) OpChecks.SgdStep(this, t.Param, t.Grad, t.MomentumBuffer, p);
+        int count = tensors.Count;
+        if (count == 0) return;
         bool momentum = p.Momentum != 0f;
-        var table = new SgdTable
+        // [params | grads | buffers | sizes] as 8-byte words, then the int flags.
+        int words = 4 * count;
+        var table = new byte[words * 8 + count * 4];
+        var w = MemoryMarshal.Cast<byte, long>(table.AsSpan(0, words * 8));
+        var first = MemoryMarshal.Cast<byte, int>(table.AsSpan(words * 8));
+        long largest = 0;
+        for (int i = 0; i < count; i++)
         {
-            Param = P(param),
-            Grad = P(grad),
-            Buffer = momentum ? P(momentumBuffer) : 0,
-            Size = param.Size,
-            FirstStep = isFirstStep ? 1 : 0,
-        };
-        using var device = Rent(sizeof(SgdTable));
-        _device.CopyToDevice(device.Pointer, new ReadOnlySpan<byte>(&table, sizeof(SgdTable)));
+            var t = tensors[i];
+            w[i] = P(t.Param);
+            w[count + i] = P(t.Grad);
+            w[2 * count + i] = momentum ? P(t.MomentumBuffer) : 0;
+            w[3 * count + i] = t.Param.Size;
+            first[i] = t.IsFirstStep ? 1 : 0;
+            largest = Math.Max(largest, t.Param.Size);
+        }
+        if (largest == 0) return;
+        using var device = Rent(table.Length);
+        _device.CopyToDevice(device.Pointer, table);
         nint b = device.Pointer;
-        _k.SgdStepMultiF32(_k.Elementwise(param.Size), b + (nint)Marshal.OffsetOf<SgdTable>(nameof(SgdTable.Param)),
-            b + (nint)Marshal.OffsetOf<SgdTable>(nameof(SgdTable.Grad)), momentum ? b + (nint)Marshal.OffsetOf<SgdTable>(nameof(SgdTable.Buffer)) : 0,
-            b + (nint)Marshal.OffsetOf<SgdTable>(nameof(SgdTable.Size)), b + (nint)Marshal.OffsetOf<SgdTable>(nameof(SgdTable.FirstStep)),
-            1, p.LearningRate, p.Momentum, p.Dampening, p.WeightDecay, p.Nesterov ? 1 : 0);
+        _k.SgdStepMultiF32(_k.Elementwise(largest), b, b + count * 8, momentum ? b + 2 * count * 8 : 0, b + 3 * count * 8, b + words * 8,
+            count, p.LearningRate, p.Momentum, p.Dampening, p.WeightDecay, p.Nesterov ? 1 : 0);
     }
 
     public void AdamStep(Tensor param, Tensor grad, Tensor m, Tensor v, AdamParams p, int step)
