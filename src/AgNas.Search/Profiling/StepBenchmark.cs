@@ -44,7 +44,8 @@ public sealed record StepTimings(int Batch, int Steps, double MedianMs, double M
 /// <summary>
 /// Times full training steps of a model on random data: forward, softmax cross-entropy, backward,
 /// global gradient-norm clipping at 5, and an SGD step (momentum 0.9, weight decay 3e-4), each step
-/// inside its own <see cref="TensorScope"/>. Warm-up steps run first and are not timed; the peak is
+/// inside its own <see cref="TensorScope"/> and ending with the loss read back to the host (so that
+/// the device has finished the step). Warm-up steps run first and are not timed; the peak is
 /// the backend's peak live bytes over the timed steps (parameters, gradients and optimiser state included).
 /// </summary>
 public static class StepBenchmark
@@ -82,6 +83,10 @@ public static class StepBenchmark
             loss.Backward();
             GradClip.ClipGradNorm(parameters, 5.0);
             optimizer.Step();
+            // Reading the loss back waits for the work the step queued on the device (the CPU backend
+            // is synchronous anyway), so a step's time includes the optimiser update on a GPU, as
+            // torch.cuda.synchronize() does in the PyTorch peer (bench/torch/nb201_peer.py).
+            _ = loss.Data.Item();
         }
 
         return StepTimings.Measure(Step, batch, steps, warmup, backend, afterWarmup);
