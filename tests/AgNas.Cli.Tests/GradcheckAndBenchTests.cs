@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AgNas.Cli.Verbs;
 
 namespace AgNas.Cli.Tests;
@@ -69,6 +70,75 @@ public class GradcheckAndBenchTests
         Assert.True(code == ExitCodes.Ok, error + output);
         Assert.Contains("--space nb201", output);
         Assert.Contains("nb201 supernet", error);
+    }
+
+    [Fact]
+    public void BenchJsonWritesTheTimingsForScripts()
+    {
+        var dir = Directory.CreateTempSubdirectory("agnas-bench-json-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "bench.json");
+            var (code, output, error) = Run("bench", "--space", "nb201", "--batch", "2", "--input", "1x12x12", "--steps", "3", "--warmup", "0",
+                "--profile", "--json", file);
+            Assert.True(code == ExitCodes.Ok, error + output);
+            Assert.Contains("--space nb201", output); // the table is still printed
+
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            var root = doc.RootElement;
+            Assert.Equal("agnas", root.GetProperty("impl").GetString());
+            Assert.Equal("nb201 supernet", root.GetProperty("what").GetString());
+            Assert.Equal("cpu", root.GetProperty("device").GetString());
+            Assert.Equal(2, root.GetProperty("batch").GetInt32());
+            Assert.Equal("1x12x12", root.GetProperty("input").GetString());
+            Assert.Equal(3, root.GetProperty("steps").GetInt32());
+            Assert.True(root.GetProperty("params").GetInt64() > 0);
+            double median = root.GetProperty("median_ms_per_step").GetDouble();
+            Assert.True(median > 0);
+            Assert.InRange(median, root.GetProperty("min_ms_per_step").GetDouble(), root.GetProperty("max_ms_per_step").GetDouble());
+            Assert.Equal(2 * 1000.0 / median, root.GetProperty("images_per_s").GetDouble(), 6);
+            Assert.True(root.GetProperty("peak_bytes").GetInt64() > 0);
+            Assert.True(root.GetProperty("profiled").GetBoolean());
+            var ops = root.GetProperty("ops").EnumerateArray().ToList();
+            Assert.Contains(ops, op => op.GetProperty("op").GetString()!.StartsWith("Conv", StringComparison.Ordinal)
+                && op.GetProperty("calls_per_step").GetDouble() > 0);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void BenchJsonWithoutProfileHasNoOpsAndTheAttentionBlockNoParameterCount()
+    {
+        var dir = Directory.CreateTempSubdirectory("agnas-bench-json-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "bench.json");
+            var (code, output, error) = Run("bench", "--model", "attention", "--batch", "2", "--input", "4x6x6", "--steps", "1", "--warmup", "0",
+                "--json", file);
+            Assert.True(code == ExitCodes.Ok, error + output);
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            Assert.Equal("attention", doc.RootElement.GetProperty("what").GetString());
+            Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("params").ValueKind);
+            Assert.False(doc.RootElement.GetProperty("profiled").GetBoolean());
+            Assert.False(doc.RootElement.TryGetProperty("ops", out _));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void BenchJsonIntoAMissingFolderIsAUsageErrorBeforeAnyTiming()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "agnas-no-such-folder-" + Guid.NewGuid().ToString("N"), "bench.json");
+        var (code, output, error) = Run("bench", "--batch", "2", "--input", "1x8x8", "--steps", "1", "--warmup", "0", "--json", missing);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("does not exist", error);
+        Assert.DoesNotContain("ms/step", output);
     }
 
     [Theory]

@@ -15,6 +15,7 @@ public sealed class BenchOptions
     public const string DefaultDevice = "cpu";
     public const int DefaultSeed = 0;
     public const bool DefaultProfile = false;
+    public const string DefaultJson = "";
 
     [Option("model", Default = DefaultModel, HelpText = "What to time: cnn (three conv-BN-ReLU blocks, GAP, linear) or attention (the attention module alone, K = 5 candidates of --input C×H×W each).")]
     public string Model { get; set; } = DefaultModel;
@@ -39,6 +40,9 @@ public sealed class BenchOptions
 
     [Option("profile", Default = DefaultProfile, HelpText = "Also print the time per backend op (ms per step, calls per step, share).")]
     public bool Profile { get; set; } = DefaultProfile;
+
+    [Option("json", Default = DefaultJson, HelpText = "Also write the result as one JSON object to this file (ms/step, images/s, peak bytes, and the per-op times with --profile), for scripts.")]
+    public string Json { get; set; } = DefaultJson;
 
     [Option("seed", Default = DefaultSeed, HelpText = "Seed of the initial weights.")]
     public int Seed { get; set; } = DefaultSeed;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AgNas.Autograd.Init;
 using AgNas.Autograd.Modules;
 using AgNas.Search.Profiling;
@@ -19,6 +20,7 @@ public static class BenchRunner
         if (options.Batch < 2) throw new UsageException($"--batch {options.Batch}: a training step needs at least 2 images (batch norm).");
         if (options.Steps < 1) throw new UsageException($"--steps {options.Steps}: expected at least 1.");
         if (options.Warmup < 0) throw new UsageException($"--warmup {options.Warmup}: expected 0 or more.");
+        CheckJsonPath(options.Json);
         var device = Backends.Get(options.Device);
         var profiler = options.Profile ? new ProfilingBackend(device) : null;
         IBackend backend = profiler ?? device;
@@ -39,7 +41,7 @@ public static class BenchRunner
         context.Error.MarkupLine($"[grey]timing {options.Steps} steps of {Markup.Escape(what)} ({model.ParameterCount():N0} parameters) at batch {options.Batch}, input {input} on {Markup.Escape(backend.Description)}...[/]");
         var t = StepBenchmark.Run(model, input, Classes, options.Batch, options.Steps, options.Warmup, backend, () => profiler?.Reset());
 
-        Report(options, context, backend, profiler, t);
+        Report(options, context, backend, profiler, t, model.ParameterCount());
         return ExitCodes.Ok;
     }
 
@@ -50,11 +52,11 @@ public static class BenchRunner
         context.Error.MarkupLine($"[grey]timing {options.Steps} forward+backward passes of the attention block (K = {candidates}, C = {input[0]}, r = {reduction}) at batch {options.Batch}, {input[1]}×{input[2]} on {Markup.Escape(backend.Description)}...[/]");
         var t = AttentionBlockBenchmark.Run(options.Batch, candidates, input[0], input[1], input[2], reduction, options.Steps, options.Warmup, backend,
             () => profiler?.Reset());
-        Report(options, context, backend, profiler, t);
+        Report(options, context, backend, profiler, t, parameters: null);
         return ExitCodes.Ok;
     }
 
-    private static void Report(BenchOptions options, CliContext context, IBackend backend, ProfilingBackend? profiler, StepTimings t)
+    private static void Report(BenchOptions options, CliContext context, IBackend backend, ProfilingBackend? profiler, StepTimings t, long? parameters)
     {
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"agnas bench {(options.Space == "" ? "--model " + options.Model : "--space " + options.Space)} --batch {options.Batch} --input {options.Input}")
@@ -65,6 +67,69 @@ public static class BenchRunner
             t.ImagesPerSecond.ToString("0.0"), FormatBytes(t.PeakBytes));
         context.Out.Write(table);
         if (profiler is not null) context.Out.Write(ProfileTable(profiler, options.Steps, t.MedianMs));
+        if (options.Json.Length > 0)
+        {
+            File.WriteAllBytes(options.Json, ResultJson(options, backend, profiler, t, parameters));
+            context.Error.MarkupLine($"[grey]wrote {Markup.Escape(options.Json)}[/]");
+        }
+    }
+
+    /// <summary>--json FILE: the folder must exist (checked before the timing, not after it).</summary>
+    private static void CheckJsonPath(string path)
+    {
+        if (path.Length == 0) return;
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new UsageException($"--json {path}: is a folder; expected a file name.");
+        var folder = Path.GetDirectoryName(full);
+        if (folder is not null && !Directory.Exists(folder))
+            throw new UsageException($"--json {path}: the folder {folder} does not exist.");
+    }
+
+    /// <summary>
+    /// The --json object: what was timed (verb settings, device, backend), the step times in ms
+    /// (median, min, max), images/s at the median, the peak bytes, the parameter count (null for the
+    /// attention block) and, with --profile, one entry per backend op (ms and calls per timed step).
+    /// </summary>
+    internal static byte[] ResultJson(BenchOptions options, IBackend backend, ProfilingBackend? profiler, StepTimings t, long? parameters)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("impl", "agnas");
+            w.WriteString("what", options.Space.Length > 0 ? options.Space.ToLowerInvariant() + " supernet" : options.Model.ToLowerInvariant());
+            w.WriteString("device", backend.Device.ToString());
+            w.WriteString("backend", backend.Description);
+            w.WriteNumber("batch", options.Batch);
+            w.WriteString("input", options.Input);
+            w.WriteNumber("steps", t.Steps);
+            w.WriteNumber("warmup", options.Warmup);
+            w.WriteNumber("seed", options.Seed);
+            if (parameters is { } p) w.WriteNumber("params", p);
+            else w.WriteNull("params");
+            w.WriteNumber("median_ms_per_step", t.MedianMs);
+            w.WriteNumber("min_ms_per_step", t.MinMs);
+            w.WriteNumber("max_ms_per_step", t.MaxMs);
+            w.WriteNumber("images_per_s", t.ImagesPerSecond);
+            w.WriteNumber("peak_bytes", t.PeakBytes);
+            w.WriteBoolean("profiled", profiler is not null);
+            if (profiler is not null)
+            {
+                w.WriteStartArray("ops");
+                foreach (var op in profiler.Timings())
+                {
+                    w.WriteStartObject();
+                    w.WriteString("op", op.Op);
+                    w.WriteNumber("ms_per_step", op.Total.TotalMilliseconds / t.Steps);
+                    w.WriteNumber("calls_per_step", op.Calls / (double)t.Steps);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
+            w.WriteEndObject();
+        }
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
     }
 
     private static Table ProfileTable(ProfilingBackend profiler, int steps, double medianMs)
