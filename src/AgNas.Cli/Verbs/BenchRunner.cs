@@ -53,6 +53,19 @@ public static class BenchRunner
         var t = AttentionBlockBenchmark.Run(options.Batch, candidates, input[0], input[1], input[2], reduction, options.Steps, options.Warmup, backend,
             () => profiler?.Reset());
         Report(options, context, backend, profiler, t, parameters: null);
+
+        // The fused kernels alone against a device copy of the same buffer (the memory-bound ceiling).
+        var device = profiler is null ? backend : Backends.Get(backend.Device);
+        var bandwidth = AttentionBandwidth.Measure(device, options.Batch, candidates, input[0], input[1], input[2], Math.Max(options.Steps, 3));
+        double copy = bandwidth[^1].GigabytesPerSecond;
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"Fused attention kernels against a device copy of the (B, K·C, H, W) buffer ({FormatBytes(bandwidth[^1].BytesPerCall / 2)})")
+            .AddColumn("Kernel").AddColumn(new TableColumn("bytes/call").RightAligned()).AddColumn(new TableColumn("ms/call").RightAligned())
+            .AddColumn(new TableColumn("GB/s").RightAligned()).AddColumn(new TableColumn("of copy").RightAligned());
+        foreach (var k in bandwidth)
+            table.AddRow(k.Kernel, FormatBytes(k.BytesPerCall), k.MsPerCall.ToString("0.000"), k.GigabytesPerSecond.ToString("0.0"),
+                (k.GigabytesPerSecond / copy).ToString("0%"));
+        context.Out.Write(table);
         return ExitCodes.Ok;
     }
 
