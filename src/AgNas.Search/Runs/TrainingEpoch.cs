@@ -37,7 +37,10 @@ public readonly record struct EvalTotals(double LossSum, long Correct, int Image
 /// <para><b>Training step</b> (each inside its own <see cref="TensorScope"/>): zero the gradients,
 /// forward, mean cross-entropy, stop if the loss is not finite (<see cref="NonFiniteLossException"/>,
 /// before anything is updated), backward, clip the global gradient L2 norm when a clip is set,
-/// SGD step.</para>
+/// SGD step. A network that is an <see cref="ITrainingStepNetwork"/> is told the step first and
+/// forwarded with <see cref="ITrainingStepNetwork.ForwardTraining"/>; when it returns auxiliary logits,
+/// the loss minimised is CE(logits) + weight·CE(auxiliary) (DARTS <c>train.py</c>), while the loss and
+/// accuracy reported are the classifier's.</para>
 /// <para><b>Evaluation pass</b>: eval mode, <see cref="GradMode.NoGrad"/>, every batch of the loader
 /// forwarded once; the network is back in training mode afterwards.</para>
 /// <para>Cancellation is checked before every training step and evaluation batch; a cancelled loop
@@ -99,11 +102,10 @@ public sealed class TrainingEpoch
                 step++;
                 using var scope = TensorScope.Begin();
                 sgd.ZeroGrad();
-                var logits = _net.Forward(new Var(batch.Images));
-                var lossVar = Functional.CrossEntropy(logits, batch.Labels);
-                if (_backend.HasNonFinite(lossVar.Data))
-                    throw NonFinite(loader.BatchesPerEpoch, epoch, step, lossVar.Data.Item(), sgd.LearningRate, completed);
-                lossVar.Backward();
+                var (logits, lossVar, objective) = Forward(new Var(batch.Images), batch.Labels, epoch, step);
+                if (_backend.HasNonFinite(objective.Data))
+                    throw NonFinite(loader.BatchesPerEpoch, epoch, step, objective.Data.Item(), sgd.LearningRate, completed);
+                objective.Backward();
                 if (_gradClip is double clip) GradClip.ClipGradNorm(_parameters, clip);
                 sgd.Step();
                 loss = lossVar.Data.Item();
@@ -114,6 +116,23 @@ public sealed class TrainingEpoch
             stepCompleted?.Invoke(step, loss);
         }
         return new TrainTotals(lossSum, correct, images, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The training forward of one step: the logits, their cross-entropy, and the loss to minimise (the same Var unless an auxiliary head adds its term).</summary>
+    private (Var Logits, Var Loss, Var Objective) Forward(Var images, Tensor labels, int epoch, int step)
+    {
+        if (_net is not ITrainingStepNetwork special)
+        {
+            var plain = _net.Forward(images);
+            var loss = Functional.CrossEntropy(plain, labels);
+            return (plain, loss, loss);
+        }
+        special.BeforeTrainingStep(epoch, step);
+        var output = special.ForwardTraining(images);
+        var main = Functional.CrossEntropy(output.Logits, labels);
+        if (output.AuxiliaryLogits is not { } auxiliary) return (output.Logits, main, main);
+        var objective = Functional.Add(main, Functional.Scale(Functional.CrossEntropy(auxiliary, labels), output.AuxiliaryWeight));
+        return (output.Logits, main, objective);
     }
 
     /// <summary>Forwards every batch of <paramref name="loader"/>'s epoch <paramref name="epoch"/> − 1 in eval mode without gradients; null when cancelled.</summary>
