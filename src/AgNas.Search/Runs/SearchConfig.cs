@@ -62,7 +62,7 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     /// <summary>Nesterov momentum (off in the AGNAS reference; on in NAS-Bench-201's own one-shot recipe).</summary>
     public bool Nesterov { get; init; }
 
-    /// <summary>L2 weight decay on every parameter (attention FCs included, as in the reference DARTS-space search).</summary>
+    /// <summary>L2 weight decay on every parameter (attention FCs included, as in the reference DARTS-space search; with darts, every parameter but α, which has its own optimiser).</summary>
     public double WeightDecay { get; init; } = DefaultWeightDecay;
 
     /// <summary>Maximum global L2 norm of the gradients (torch.nn.utils.clip_grad_norm_).</summary>
