@@ -62,7 +62,7 @@ public class SearchDartsVerbTests
 
             (code, _, error) = SearchCli.Run(["search", "--resume", outDir, "--method", other]);
             Assert.Equal(ExitCodes.Usage, code);
-            Assert.Contains($"the run is a {ran} search; it cannot continue with --method {other}", Flat(error));
+            Assert.Contains($"the run's method is {ran}; it cannot continue with --method {other}", Flat(error));
             Assert.Contains($"Leave --method out to resume it as {ran}", Flat(error));
             Assert.Equal(1, new RunFolder(outDir).ReadState().CompletedEpochs);
 

@@ -99,7 +99,7 @@ public static class SearchRunner
             throw new UsageException($"--resume {options.Resume}: no epoch of this run completed ({RunFolder.StateFile} is missing), so there is nothing to resume; start it afresh with --out {options.Resume}.");
         if (options.Method.Length > 0 && options.Method != saved.Method)
             throw new UsageException(
-                $"--resume {options.Resume}: the run is a {saved.Method} search; it cannot continue with --method {options.Method} (its checkpoint holds " +
+                $"--resume {options.Resume}: the run's method is {saved.Method}; it cannot continue with --method {options.Method} (its checkpoint holds " +
                 (saved.Method == SearchMethods.Darts ? "alpha and its optimiser's state" : "attention modules") +
                 $"). Leave --method out to resume it as {saved.Method}, or start a new run with --out.");
 

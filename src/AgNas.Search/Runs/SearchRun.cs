@@ -161,7 +161,7 @@ public static class SearchRun
         }
         if (state.Config.Method != config.Method)
             throw new SearchResumeException(
-                $"{folder.Path} holds a {state.Config.Method} search and cannot be resumed with method {config.Method}: its checkpoint holds " +
+                $"{folder.Path} holds a search with method {state.Config.Method} and cannot be resumed with method {config.Method}: its checkpoint holds " +
                 (state.Config.Method == SearchMethods.Darts ? "α and the α optimiser's state, not attention modules" : "attention modules, not α") +
                 $". Resume it with method {state.Config.Method}, or start a new run in another folder.");
         if (RunSettings<SearchConfig>.ResumeProblem(folder.Path, config, state.Config, state.CompletedEpochs) is { } problem)

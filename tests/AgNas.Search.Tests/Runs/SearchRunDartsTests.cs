@@ -245,7 +245,7 @@ public class SearchRunDartsTests
         SearchRun.Run(config, Data, TinySupernet.Factory());
         var e = Assert.Throws<SearchResumeException>(() =>
             SearchRun.Run(config with { Method = given, Epochs = 2 }, Data, TinySupernet.Factory(), resume: true));
-        Assert.Contains($"holds a {ran} search and cannot be resumed with method {given}", e.Message);
+        Assert.Contains($"holds a search with method {ran} and cannot be resumed with method {given}", e.Message);
         Assert.Contains($"Resume it with method {ran}", e.Message);
         Assert.Equal(1, new RunFolder(dir.Path).ReadState().CompletedEpochs);
         Assert.Equal(2, SearchRun.Run(config with { Epochs = 2 }, Data, TinySupernet.Factory(), resume: true).CompletedEpochs);

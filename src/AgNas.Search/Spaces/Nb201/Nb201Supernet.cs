@@ -18,7 +18,9 @@ namespace AgNas.Search.Spaces.Nb201;
 /// α (6, 5) that all 3N cells share, the parameter <c>arch_parameters</c> (<see cref="AlphaSets"/>),
 /// drawn as 1e-3·N(0, 1) after the weights; NAS-Bench-201's DARTS-V1 baseline (AutoDL
 /// <c>TinyNetworkDarts</c>, reference facts §5) shares one α the same way, as DARTS shares one per
-/// cell type. The candidates, the cells and the skeleton are the same.</para>
+/// cell type. The candidates, the cells and the skeleton are the same, the cell-input BN included
+/// (softmax weights sum to 1, so DARTS would not need it; it stays so that both methods search the
+/// same network, which AutoDL's DARTS-V1 network lacks).</para>
 /// </summary>
 /// <remarks>
 /// Scale: the attention weights are sigmoids (≈ 0.5 at the start, not normalised across candidates),
