@@ -6,15 +6,19 @@ namespace AgNas.Search;
 /// <summary>
 /// What a search space needs to build its supernet for one run: the image channels and class count
 /// of the dataset, the attention reduction ratio r, whether derivation may choose the <c>none</c> op,
-/// and the seed of the initial weights. Everything else about the supernet (C, N, BN settings) is the
-/// space's own default.
+/// the seed of the initial weights, and the search method (attention modules, or DARTS' α). Everything
+/// else about the supernet (C, N, BN settings) is the space's own default.
 /// </summary>
 /// <param name="InputChannels">Channels of the input images (1 for MNIST-like sets, 3 for CIFAR).</param>
 /// <param name="Classes">Number of classes the head predicts.</param>
 /// <param name="Reduction">r of every attention module (hidden width floor(K·C / r)).</param>
 /// <param name="AllowNone">Derivation may pick <c>none</c> (off: excluded, as the reference code does in the DARTS space).</param>
 /// <param name="Seed">Seed of the weight initialisation.</param>
-public sealed record SupernetSpec(int InputChannels, int Classes, int Reduction, bool AllowNone, int Seed);
+/// <param name="Method">
+/// <see cref="SearchMethod.Agnas"/>: attention modules on the edges. <see cref="SearchMethod.Darts"/>:
+/// α instead (the supernet must then be an <see cref="IAlphaSupernet"/> with α sets).
+/// </param>
+public sealed record SupernetSpec(int InputChannels, int Classes, int Reduction, bool AllowNone, int Seed, SearchMethod Method = SearchMethod.Agnas);
 
 /// <summary>Builds the supernet of a named space on a backend (see <see cref="SearchSpaces.Create"/>).</summary>
 public delegate ISearchSupernet SupernetFactory(string space, SupernetSpec spec, IBackend backend);
@@ -47,6 +51,7 @@ public static class SearchSpaces
                 Reduction = spec.Reduction,
                 AllowNone = spec.AllowNone,
                 Seed = (ulong)spec.Seed,
+                Method = spec.Method,
             }, backend),
             _ => throw new ArgumentException($"Unknown search space '{space}'; expected one of: {string.Join(", ", Names)}.", nameof(space)),
         };
