@@ -135,16 +135,9 @@ public readonly record struct LaunchConfig(Dim3 Grid, Dim3 Block, uint SharedByt
 }
 
 /// <summary>
-/// A kernel of a loaded module. <see cref="Launch{TArgs}"/> takes the kernel's parameters as one
-/// small struct whose fields are the parameters in order, e.g.
-/// <code>
-/// [StructLayout(LayoutKind.Sequential)]
-/// struct ReluArgs { public nint Y; public nint X; public long N; }   // relu_forward(float* y, const float* x, long long n)
-/// kernel.Launch(LaunchConfig.Linear(n), new ReluArgs { Y = y, X = x, N = n });
-/// </code>
-/// Each field must have exactly the size of the C parameter (nint/pointers for pointers, int for
-/// int, long for long long, float, double…; no bool or char). The launch passes the driver one
-/// pointer per field (cuLaunchKernel's kernelParams).
+/// A kernel of a loaded module, launched with its parameters packed in a <see cref="KernelArgs"/>
+/// (one slot per C parameter, in order, with its C width); a kernel of a module loaded from a
+/// <see cref="PtxImage"/> checks them against the PTX entry's signature before every launch.
 /// </summary>
 public sealed class CudaKernel
 {
@@ -162,30 +155,6 @@ public sealed class CudaKernel
     }
 
     public string Name { get; }
-
-    /// <summary>Queues the kernel on the device's stream. Errors inside the kernel surface at the next synchronisation.</summary>
-    /// <exception cref="ArgumentException">The configuration exceeds the device's limits, or TArgs has a field of an unsupported type.</exception>
-    /// <exception cref="CudaDriverException">cuLaunchKernel refused the launch.</exception>
-    public unsafe void Launch<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields)] TArgs>(
-        LaunchConfig config, TArgs args) where TArgs : unmanaged
-    {
-        if (_module.IsUnloaded) throw new ObjectDisposedException(_module.ToString());
-        var device = _module.Device;
-        Validate(config, device);
-        var offsets = KernelArgumentLayout<TArgs>.Offsets;
-
-        byte* basePtr = (byte*)&args;
-        void** parameters = stackalloc void*[Math.Max(offsets.Length, 1)];
-        for (int i = 0; i < offsets.Length; i++) parameters[i] = basePtr + offsets[i];
-
-        device.MakeCurrent();
-        var status = CudaDriver.cuLaunchKernel(_function,
-            config.Grid.X, config.Grid.Y, config.Grid.Z,
-            config.Block.X, config.Block.Y, config.Block.Z,
-            config.SharedBytes, device.Stream.Handle, offsets.Length == 0 ? null : parameters, null);
-        if (status != CuResult.Success)
-            throw CudaCheck.Error(status, $"cuLaunchKernel({Name}, {config}, {offsets.Length} args of {typeof(TArgs).Name})");
-    }
 
     /// <summary>
     /// Queues the kernel with packed parameters. When the module was loaded from a
@@ -235,44 +204,4 @@ public sealed class CudaKernel
     }
 
     public override string ToString() => $"{Name} in {_module.Name}";
-}
-
-/// <summary>
-/// The byte offset of each field of a kernel-argument struct, in field order, computed once per
-/// type. Only blittable primitive fields are accepted, so the marshalled layout that
-/// <see cref="Marshal.OffsetOf(Type, string)"/> reports is also the in-memory layout.
-/// </summary>
-internal static class KernelArgumentLayout<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields)] T>
-    where T : unmanaged
-{
-    private static int[]? _offsets;
-
-    /// <exception cref="ArgumentException">T has a field of an unsupported type, or is not sequential.</exception>
-    public static int[] Offsets => _offsets ??= Compute();
-
-    private static readonly HashSet<Type> Allowed =
-    [
-        typeof(sbyte), typeof(byte), typeof(short), typeof(ushort), typeof(int), typeof(uint),
-        typeof(long), typeof(ulong), typeof(float), typeof(double), typeof(nint), typeof(nuint),
-    ];
-
-    private static int[] Compute()
-    {
-        var type = typeof(T);
-        if (IsAllowed(type)) return [0]; // a kernel with a single parameter may take it directly
-        if (!type.IsLayoutSequential && !type.IsExplicitLayout)
-            throw new ArgumentException($"Kernel arguments {type.Name} must be a struct with sequential layout.");
-        var fields = type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
-        foreach (var f in fields)
-        {
-            if (!IsAllowed(f.FieldType))
-                throw new ArgumentException(
-                    $"Kernel arguments {type.Name}.{f.Name} has type {f.FieldType.Name}; use the C parameter's exact size " +
-                    "(nint or a pointer for pointers, int, uint, long, ulong, float, double…; no bool, char or nested structs).");
-        }
-        return fields.Select(f => (int)Marshal.OffsetOf(type, f.Name)).Order().ToArray();
-    }
-
-    private static bool IsAllowed(Type t) =>
-        t.IsPointer || Allowed.Contains(t) || (t.IsEnum && Allowed.Contains(Enum.GetUnderlyingType(t)));
 }

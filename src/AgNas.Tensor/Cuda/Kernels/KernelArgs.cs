@@ -45,10 +45,11 @@ public unsafe struct KernelArgs
         _count++;
     }
 
-    internal readonly byte Width(int i) => _widths[i];
+    /// <summary>The width in bytes of parameter <paramref name="i"/>.</summary>
+    public readonly byte Width(int i) => _widths[i];
 
     /// <summary>Fills <paramref name="pointers"/> with the address of each slot (the struct must stay put: a local).</summary>
-    internal void Pointers(void** pointers)
+    public void Pointers(void** pointers)
     {
         fixed (long* slots = _slots)
             for (int i = 0; i < _count; i++) pointers[i] = slots + i;
