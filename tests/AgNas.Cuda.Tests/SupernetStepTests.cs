@@ -1,3 +1,4 @@
+using AgNas.Search;
 using AgNas.Search.Profiling;
 using AgNas.Search.Spaces.Nb201;
 using AgNas.Tensors.Cpu;
@@ -19,6 +20,15 @@ public class SupernetStepTests
         var comparisons = SupernetStepCheck.Run(CpuBackend.Instance, EmulatedCuda.Backend, Tiny, batch: 3, size: 8, steps: 2);
         Assert.Contains(comparisons, c => c.Name.StartsWith("loss", StringComparison.Ordinal));
         Assert.True(comparisons.Count > 20, $"only {comparisons.Count} quantities compared");
+        var failed = comparisons.Where(c => !c.Passed).Select(c => $"{c.Name}: max error {c.MaxAbsError:g3}").ToList();
+        Assert.True(failed.Count == 0, string.Join("; ", failed));
+    }
+
+    [Fact]
+    public void TheDartsBaselinesSoftmaxMixingMatchesTheCpuToo()
+    {
+        var comparisons = SupernetStepCheck.Run(CpuBackend.Instance, EmulatedCuda.Backend, Tiny with { Method = SearchMethod.Darts }, batch: 3, size: 8);
+        Assert.Contains(comparisons, c => c.Name.Contains("arch", StringComparison.Ordinal));
         var failed = comparisons.Where(c => !c.Passed).Select(c => $"{c.Name}: max error {c.MaxAbsError:g3}").ToList();
         Assert.True(failed.Count == 0, string.Join("; ", failed));
     }
