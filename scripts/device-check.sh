@@ -320,8 +320,10 @@ peer_label="pytorch peer --device $peer_device --batch $peer_batch$([[ $peer_dev
 if ! command -v "$python" >/dev/null 2>&1; then
     record peer "$peer_label" UNAVAILABLE 0 "no $python here"
 else
+    # --no-tf32: agnas computes convolutions and GEMMs in strict float32 (cuDNN FMA math), so the
+    # peer is held to the same precision; PyTorch's default would let cuDNN use TF32 tensor cores.
     run_step peer "$peer_label" 90 env PYTHONUNBUFFERED=1 "$python" bench/torch/nb201_peer.py --device "$peer_device" \
-        --batch "$peer_batch" --input 3x32x32 --steps "$peer_steps" --warmup "$peer_warmup"
+        --batch "$peer_batch" --input 3x32x32 --steps "$peer_steps" --warmup "$peer_warmup" --no-tf32
     if ((last_rc == 3)); then
         step_status[-1]=UNAVAILABLE
         step_notes[-1]=$(grep '^nb201_peer:' "$logs/peer.log" | tail -n 1 | cut -c1-200)
