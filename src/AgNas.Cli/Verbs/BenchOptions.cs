@@ -20,7 +20,7 @@ public sealed class BenchOptions
     [Option("model", Default = DefaultModel, HelpText = "What to time: cnn (three conv-BN-ReLU blocks, GAP, linear) or attention (the attention module alone, K = 5 candidates of --input C×H×W each).")]
     public string Model { get; set; } = DefaultModel;
 
-    [Option("space", Default = DefaultSpace, HelpText = "Time a search space's supernet instead of --model: nb201.")]
+    [Option("space", Default = DefaultSpace, HelpText = "Time a search space's supernet instead of --model: nb201 (C=16, 3x5 cells) or darts (the AGNAS DARTS-space supernet, C=16, 8 cells, 112 attention modules).")]
     public string Space { get; set; } = DefaultSpace;
 
     [Option("batch", Default = DefaultBatch, HelpText = "Images per step (>= 2).")]

@@ -2,6 +2,7 @@ using System.Text.Json;
 using AgNas.Autograd.Init;
 using AgNas.Autograd.Modules;
 using AgNas.Search.Profiling;
+using AgNas.Search.Spaces.Darts;
 using AgNas.Search.Spaces.Nb201;
 using AgNas.Tensors;
 using AgNas.Tensors.Profiling;
@@ -34,7 +35,8 @@ public static class BenchRunner
                 _ => throw new UsageException($"--model '{options.Model}' is not known; expected: cnn or attention."),
             },
             "nb201" => new Nb201Supernet(new Nb201SupernetConfig { InputChannels = input[0], Classes = Classes, Seed = (ulong)options.Seed }, backend),
-            _ => throw new UsageException($"--space '{options.Space}' is not known; expected: nb201."),
+            "darts" => new DartsSupernet(new DartsSupernetConfig { InputChannels = input[0], Classes = Classes, Seed = (ulong)options.Seed }, backend),
+            _ => throw new UsageException($"--space '{options.Space}' is not known; expected: nb201 or darts."),
         };
         string what = options.Space == "" ? options.Model : options.Space + " supernet";
 

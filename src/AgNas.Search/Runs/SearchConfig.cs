@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using AgNas.Search.Data;
+using AgNas.Search.Spaces.Darts;
 
 namespace AgNas.Search.Runs;
 
@@ -10,7 +13,11 @@ namespace AgNas.Search.Runs;
 /// <c>config.json</c>; <c>--resume</c> reads it back from there. The defaults are the DARTS-space
 /// recipe of the reference code (agnas-facts §3.3): 50 epochs, batch 64, SGD lr 0.025 cosine to
 /// 0.001, momentum 0.9, weight decay 3e-4 on every parameter, gradient-norm clip 5, the first half
-/// of the training set trains the weights, seed 0.
+/// of the training set trains the weights, seed 0. They hold for every space: the AGNAS paper searches
+/// NAS-Bench-201 with "hyper-parameters as DARTS" (agnas-facts §9). What differs by space is the
+/// supernet's size (<see cref="SupernetDefaults"/>): darts takes <see cref="Channels"/> = 16 and
+/// <see cref="Layers"/> = 8 by default (agnas-facts §3.2); nb201's supernet is fixed (C = 16, 3 × 5 cells)
+/// and leaves both null.
 /// </summary>
 public sealed record SearchConfig : IRunConfig<SearchConfig>
 {
@@ -85,6 +92,12 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     /// <summary>r of every attention module: hidden width floor(K·C / r). 8 as the reference uses in the DARTS space.</summary>
     public int Reduction { get; init; } = DefaultReduction;
 
+    /// <summary>darts: C of the supernet's first stage (default 16; the stages have C, 2C, 4C). Null for nb201, whose supernet is fixed.</summary>
+    public int? Channels { get; init; }
+
+    /// <summary>darts: the supernet's cell count L (default 8; cells L/3 and 2L/3 reduce, at least 5). Null for nb201, whose supernet is fixed.</summary>
+    public int? Layers { get; init; }
+
     /// <summary>
     /// Collect the attention importance on un-augmented validation images (normalisation only).
     /// Off by default: the validation part then goes through the same random crop (and flip, where
@@ -98,6 +111,13 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
 
     /// <summary>Write curves.png and attention.png after every epoch.</summary>
     public bool Plots { get; init; } = true;
+
+    /// <summary>
+    /// The supernet size a space takes when <see cref="Channels"/> and <see cref="Layers"/> are not given: darts (16, 8),
+    /// the reference CIFAR-10 supernet (agnas-facts §3.2); every other space (null, null).
+    /// </summary>
+    public static (int? Channels, int? Layers) SupernetDefaults(string space) =>
+        SearchSpaces.Is(space, SearchSpaces.Darts) ? (DartsSupernetConfig.DefaultChannels, DartsSupernetConfig.DefaultLayers) : (null, null);
 
     /// <summary>runs/&lt;space&gt;-&lt;dataset&gt;-&lt;yyyyMMdd-HHmmss&gt; (relative to the working directory).</summary>
     public static string DefaultOutDir(string space, string dataset, DateTime time) =>
@@ -134,6 +154,19 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
         if (Subset is < 4) p.Add($"subset {Subset} must be at least 4 images (two per part, for batch norm)");
         if (Seed < 0) p.Add($"seed {Seed} must be >= 0");
         if (Reduction < 1) p.Add($"reduction {Reduction} must be at least 1");
+        if (SearchSpaces.Is(Space, SearchSpaces.Nb201) && (Channels is not null || Layers is not null))
+            p.Add($"channels {Fmt(Channels)} and layers {Fmt(Layers)} must be left unset for nb201: its supernet is NAS-Bench-201's skeleton, fixed at C = 16 and 3 × 5 cells");
+        if (SearchSpaces.Is(Space, SearchSpaces.Darts))
+        {
+            if (Channels is not >= 1) p.Add($"channels {Fmt(Channels)} must be at least 1 for darts");
+            if (Layers is not >= DartsSupernetConfig.MinLayers)
+                p.Add($"layers {Fmt(Layers)} must be at least {DartsSupernetConfig.MinLayers} for darts (reductions at L/3 and 2L/3 must leave a normal cell in each of the three stages)");
+            if (AllowNone) p.Add("allow-none does not apply to darts: its derivation never chooses 'none' (agnas-facts §2.1)");
+        }
+        else if (Channels is < 1 || Layers is < 1)
+        {
+            p.Add($"channels {Fmt(Channels)} and layers {Fmt(Layers)} must be at least 1 where given");
+        }
         if (RunSettings.DeviceProblem(Device) is { } device) p.Add(device);
         if (OutDir.Length == 0) p.Add("the run folder (out dir) is not set");
         return p;
@@ -170,9 +203,37 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     /// <summary>
     /// Reads config.json text. Every setting must be present and no other key may appear, so that a
     /// resumed run never silently takes a default that differs from the one the run started with.
+    /// The exceptions are <c>channels</c> and <c>layers</c>: config.json files written before they existed
+    /// lack them, and every such run was an nb201 one, which has neither, so they read as null.
     /// </summary>
     /// <exception cref="InvalidDataException">Not a JSON object, a missing or unknown key, or a value of the wrong type; the message names <paramref name="source"/>.</exception>
-    public static SearchConfig FromJson(string json, string source) => RunSettings<SearchConfig>.FromJson(json, source, "search");
+    public static SearchConfig FromJson(string json, string source) =>
+        RunSettings<SearchConfig>.FromJson(WithLegacyKeys(json), source, "search");
+
+    /// <summary>The JSON with <c>"channels": null</c> and <c>"layers": null</c> added where an object lacks them; otherwise unchanged.</summary>
+    private static string WithLegacyKeys(string json)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return json; // FromJson reports it with the file's name
+        }
+        if (node is not JsonObject obj) return json;
+        bool added = false;
+        foreach (var key in new[] { JsonName(nameof(Channels)), JsonName(nameof(Layers)) })
+        {
+            if (obj.ContainsKey(key)) continue;
+            obj[key] = null;
+            added = true;
+        }
+        return added ? obj.ToJsonString() : json;
+    }
 
     private static string Fmt(double d) => RunSettings.Fmt(d);
+
+    private static string Fmt(int? i) => i?.ToString(CultureInfo.InvariantCulture) ?? "null";
 }

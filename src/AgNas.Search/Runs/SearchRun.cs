@@ -111,7 +111,8 @@ public static class SearchRun
         if (trainLoader.BatchesPerEpoch == 0)
             throw new ArgumentException($"Search: the weight-training part has {split.Train.Count} image(s) ({split}); a training step needs at least 2. Use more data or a larger --train-portion.");
 
-        var supernet = factory(config.Space, new SupernetSpec(images.Channels, images.ClassCount, config.Reduction, config.AllowNone, config.Seed), backend);
+        var supernet = factory(config.Space, new SupernetSpec(images.Channels, images.ClassCount, config.Reduction, config.AllowNone, config.Seed,
+            config.Channels, config.Layers), backend);
         var net = supernet.Network;
         try
         {
@@ -209,7 +210,7 @@ public static class SearchRun
 
                 var t = train.Value;
                 var record = new EpochRecord(epoch, lr, t.MeanLoss, t.Accuracy, valid.Value.Totals.Accuracy, arch.Text, arch.SkipConnectCount, seconds,
-                    t.ImagesPerSecond, t.Images, valid.Value.Totals.Images);
+                    t.ImagesPerSecond, t.Images, valid.Value.Totals.Images, arch.Cells);
                 var snapshot = Snapshot(epoch, arch, valid.Value.Importance, valid.Value.Totals.Images);
                 metrics.Add(record);
                 history.Add(snapshot);
@@ -253,10 +254,14 @@ public static class SearchRun
         {
             var names = arch.CandidateNames;
             var edges = arch.Edges.Select(e => new AttentionEdgeRecord(e.Edge, names.Take(e.Importance.Count).ToList(), e.Importance.ToList(),
-                e.Chosen, e.Chosen >= 0 && e.Chosen < names.Count ? names[e.Chosen] : $"#{e.Chosen}")).ToList();
+                e.Chosen, ChosenName(e.Chosen, names), e.Group)).ToList();
             var modules = importance.Select((v, i) => new AttentionModuleRecord(_moduleNames[i], v)).ToList();
             return new AttentionSnapshot(epoch, arch.Text, arch.SkipConnectCount, validImages, names.ToList(), edges, modules);
         }
+
+        private static string ChosenName(int chosen, IReadOnlyList<string> names) =>
+            chosen == EdgeImportance.Dropped ? AttentionEdgeRecord.DroppedName
+            : chosen >= 0 && chosen < names.Count ? names[chosen] : $"#{chosen}";
 
         /// <summary>Writes the epoch's files, state.json last.</summary>
         private void Save(int epoch, Sgd sgd, List<EpochRecord> metrics, AttentionSnapshot snapshot, DerivedArchitecture arch)
@@ -264,6 +269,7 @@ public static class SearchRun
             _folder.WriteAttention(snapshot);
             _folder.WriteMetrics(metrics);
             _folder.WriteArch(arch.Text);
+            if (arch.Files is not null) _folder.WriteArchFiles(arch.Files);
             var optimizer = _folder.SaveTraining(_net, sgd, epoch);
             _folder.WriteState(new RunState(RunState.CurrentFormat, epoch, epoch == _config.Epochs, _config, _backend.Description,
                 optimizer.Steps, optimizer.Groups, metrics.ToList()));
