@@ -134,7 +134,7 @@ public class SearchVerbTests
     }
 
     [Theory]
-    [InlineData("--space", "darts", "--space 'darts' is not known")]
+    [InlineData("--space", "proxyless", "--space 'proxyless' is not known")]
     [InlineData("--dataset", "svhn", "--dataset 'svhn' is not known")]
     [InlineData("--device", "tpu", "Device 'tpu' is not recognised")]
     [InlineData("--batch-size", "1", "batch size 1")]
