@@ -10,6 +10,7 @@
 #   agnas selftest --device cuda
 #   agnas gradcheck --device cuda
 #   agnas bench --space nb201 --device cuda --batch 64 [--profile]   (--json, read by this script)
+#   agnas bench --model attention --device cuda --batch 64 --input 64x32x32   (fused kernels' GB/s against a copy)
 #   python3 bench/torch/nb201_peer.py --device cuda --batch 64       the PyTorch eager peer
 # and ends with a summary: each step's status and seconds, our images/s, PyTorch's and the ratio
 # (also written to LOGS/summary.json). Without a GPU the CUDA steps are reported as skipped with
@@ -299,10 +300,14 @@ if ((run_cuda)); then
     run_step bench-cuda-profile "agnas bench --space nb201 --device cuda --batch 64 --profile" 60 \
         env LD_LIBRARY_PATH="$agnas_ld_path" "$bin" bench --space nb201 --device cuda --batch 64 --input 3x32x32 \
         --steps 3 --warmup 1 --profile --json "$profile_json"
+    run_step attention-cuda "agnas bench --model attention --device cuda --batch 64 --input 64x32x32" 45 \
+        env LD_LIBRARY_PATH="$agnas_ld_path" "$bin" bench --model attention --device cuda --batch 64 --input 64x32x32 \
+        --steps 5 --warmup 1
 else
     for s in "selftest-cuda|agnas selftest --device cuda" "gradcheck-cuda|agnas gradcheck --device cuda" \
         "bench-cuda|agnas bench --space nb201 --device cuda --batch 64" \
-        "bench-cuda-profile|agnas bench --space nb201 --device cuda --batch 64 --profile"; do
+        "bench-cuda-profile|agnas bench --space nb201 --device cuda --batch 64 --profile" \
+        "attention-cuda|agnas bench --model attention --device cuda --batch 64 --input 64x32x32"; do
         skip_step "${s%%|*}" "${s#*|}" "$no_gpu_note"
     done
 fi

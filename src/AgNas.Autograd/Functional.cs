@@ -66,6 +66,36 @@ public static class Functional
     /// </summary>
     public static Var AttentionCombine(Var z, Var s, int groups) => AttentionCombineFunction.Apply(z, s, groups);
 
+    /// <summary>Softmax of each row of x (R, N) → (R, N): DARTS' mixing weights softmax(α) (Liu et al. 2019, Eq. 2).</summary>
+    /// <exception cref="ArgumentException">x is not (R, N) with R, N ≥ 1.</exception>
+    public static Var Softmax(Var x) => SoftmaxFunction.Apply(x);
+
+    /// <summary>
+    /// One weight per candidate spread over that candidate's channel group: w (1, K) or (B, K) →
+    /// (B, K·C) with y[b, kC + c] = w[0 or b, k], the per-channel weights <see cref="AttentionCombine"/>
+    /// takes, so a softmax(α)-weighted sum of candidates reuses the attention module's fused combine.
+    /// A composite (no backward of its own): a (1, K) row is broadcast over the batch by a Linear
+    /// against a column of ones, each weight over its C channels by a second one; the gradient
+    /// therefore sums over the batch and the group's channels.
+    /// </summary>
+    /// <param name="w">(1, K) weights shared by every sample, or (B, K) per sample.</param>
+    /// <param name="batch">B.</param>
+    /// <param name="channels">C, the channels of each candidate.</param>
+    /// <exception cref="ArgumentException">w is not (1, K) or (B, K), or B or C is below 1.</exception>
+    public static Var ExpandGroups(Var w, int batch, int channels)
+    {
+        if (w.Data.Rank != 2 || batch < 1 || channels < 1 || (w.Shape[0] != 1 && w.Shape[0] != batch))
+            throw new ArgumentException($"ExpandGroups: w has shape {w.Shape}, B = {batch}, C = {channels}; expected w (1, K) or ({batch}, K) and B, C >= 1.");
+        int k = w.Shape[1];
+        var backend = w.Backend;
+        var rows = w;
+        if (w.Shape[0] != batch)
+            rows = Linear(new Var(Tensor.Full(new Shape(batch, 1), 1f, backend)), Reshape(w, new Shape(k, 1)), null);
+        var column = Reshape(rows, new Shape(batch * k, 1));
+        var spread = Linear(column, new Var(Tensor.Full(new Shape(channels, 1), 1f, backend)), null);
+        return Reshape(spread, new Shape(batch, k * channels));
+    }
+
     /// <summary>Sum of K channel groups: x (B, K·C, H, W) → (B, C, H, W).</summary>
     public static Var GroupSum(Var x, int groups) => GroupSumFunction.Apply(x, groups);
 

@@ -6,7 +6,8 @@ namespace AgNas.Search;
 /// <summary>
 /// What the search loop (AGNAS Algorithm 1) needs from a supernet of any space: the network to
 /// train (images (B, C_in, H, W) → logits (B, classes)), its attention modules in a fixed order, and
-/// the space's derivation rule from their importances.
+/// the space's derivation rule from their importances. A supernet that the first-order DARTS
+/// baseline can search as well also implements <see cref="IAlphaSupernet"/>.
 /// </summary>
 public interface ISearchSupernet
 {

@@ -7,17 +7,23 @@ namespace AgNas.Search;
 /// <summary>
 /// What a search space needs to build its supernet for one run: the image channels and class count
 /// of the dataset, the attention reduction ratio r, whether derivation may choose the <c>none</c> op,
-/// the seed of the initial weights, and (for spaces whose supernet size is a setting) C and the cell
-/// count. Everything else about the supernet (BN settings, the stem) is the space's own default.
+/// the seed of the initial weights, the search method (attention modules, or DARTS' α), and (for spaces
+/// whose supernet size is a setting) C and the cell count. Everything else about the supernet (BN
+/// settings, the stem) is the space's own default.
 /// </summary>
 /// <param name="InputChannels">Channels of the input images (1 for MNIST-like sets, 3 for CIFAR).</param>
 /// <param name="Classes">Number of classes the head predicts.</param>
 /// <param name="Reduction">r of every attention module (hidden width floor(K·C / r)).</param>
 /// <param name="AllowNone">Derivation may pick <c>none</c> (off: excluded, as the reference code does in the DARTS space).</param>
 /// <param name="Seed">Seed of the weight initialisation.</param>
+/// <param name="Method">
+/// <see cref="SearchMethod.Agnas"/>: attention modules on the edges. <see cref="SearchMethod.Darts"/>:
+/// α instead (the supernet must then be an <see cref="IAlphaSupernet"/> with α sets).
+/// </param>
 /// <param name="Channels">C of the first stage; null = the space's default (darts: 16). nb201 has no such setting (C = 16).</param>
 /// <param name="Layers">Cells of the supernet; null = the space's default (darts: 8). nb201 has no such setting (3 × 5 cells).</param>
-public sealed record SupernetSpec(int InputChannels, int Classes, int Reduction, bool AllowNone, int Seed, int? Channels = null, int? Layers = null);
+public sealed record SupernetSpec(int InputChannels, int Classes, int Reduction, bool AllowNone, int Seed, SearchMethod Method = SearchMethod.Agnas,
+    int? Channels = null, int? Layers = null);
 
 /// <summary>Builds the supernet of a named space on a backend (see <see cref="SearchSpaces.Create"/>).</summary>
 public delegate ISearchSupernet SupernetFactory(string space, SupernetSpec spec, IBackend backend);
@@ -59,6 +65,7 @@ public static class SearchSpaces
                 Reduction = spec.Reduction,
                 AllowNone = spec.AllowNone,
                 Seed = (ulong)spec.Seed,
+                Method = spec.Method,
             }, backend),
             Darts when spec.AllowNone => throw new ArgumentException(
                 "The darts space's derivation never chooses 'none' (agnas-facts §2.1: edges are ranked and ops chosen over the other seven); the spec allows it.", nameof(spec)),
@@ -70,6 +77,7 @@ public static class SearchSpaces
                 Layers = spec.Layers ?? DartsSupernetConfig.DefaultLayers,
                 Reduction = spec.Reduction,
                 Seed = (ulong)spec.Seed,
+                Method = spec.Method,
             }, backend),
             _ => throw new ArgumentException($"Unknown search space '{space}'; expected one of: {string.Join(", ", Names)}.", nameof(space)),
         };

@@ -100,6 +100,12 @@ public interface IBackend
     /// <summary>Σ x² over all elements, accumulated in float64 and returned to the host.</summary>
     double SumOfSquares(Tensor x);
 
+    /// <summary>
+    /// Σ x² over every element of every tensor, accumulated in float64 with one host read for all of
+    /// them (the global gradient norm of clip_grad_norm_; a GPU backend does not synchronise per tensor).
+    /// </summary>
+    double SumOfSquaresMany(IReadOnlyList<Tensor> xs);
+
     /// <summary>Σ x over all elements, accumulated in float64 and returned to the host.</summary>
     double Sum(Tensor x);
 

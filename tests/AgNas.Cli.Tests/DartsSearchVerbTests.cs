@@ -83,9 +83,9 @@ public class DartsSearchVerbTests
     }
 
     [Theory]
-    [InlineData("--layers 4", "layers 4 must be at least 5 for darts")]
-    [InlineData("--channels -2", "channels -2 must be at least 1 for darts")]
-    [InlineData("--allow-none", "allow-none does not apply to darts")]
+    [InlineData("--layers 4", "layers 4 must be at least 5 for the darts space")]
+    [InlineData("--channels -2", "channels -2 must be at least 1 for the darts space")]
+    [InlineData("--allow-none", "allow-none does not apply to the darts space")]
     public void SettingsTheDartsSpaceCannotTakeAreUsageErrors(string option, string message)
     {
         using var tmp = new TempFolder();
@@ -137,5 +137,22 @@ public class DartsSearchVerbTests
         Assert.True(code == ExitCodes.Ok, error.ToString() + output);
         Assert.Contains("darts supernet (5,485,946 parameters)", Flat(error.ToString()));
         Assert.Contains("images/s", output.ToString());
+    }
+
+    [Fact]
+    public void BenchTimesTheDartsTargetNetworkWithItsAuxiliaryHead()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = Program.Run(["bench", "--model", "darts-net", "--batch", "2", "--steps", "1", "--warmup", "0"], CliContext.ForWriters(output, error));
+        Assert.True(code == ExitCodes.Ok, error.ToString() + output);
+        // AGNAS' 3,611,998 (agnas-facts §2.2) plus the auxiliary head's 476,426, which the timed step trains.
+        Assert.Contains("darts-net (4,088,424 parameters)", Flat(error.ToString()));
+        Assert.Contains("images/s", output.ToString());
+
+        error = new StringWriter();
+        code = Program.Run(["bench", "--model", "darts-net", "--input", "3x8x8", "--steps", "1", "--warmup", "0"], CliContext.ForWriters(new StringWriter(), error));
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("smaller than its 5×5 pool", Flat(error.ToString()));
     }
 }

@@ -120,6 +120,7 @@ public class GradcheckAndBenchTests
                 "--json", file);
             Assert.True(code == ExitCodes.Ok, error + output);
             using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            Assert.Contains("of copy", output);
             Assert.Equal("attention", doc.RootElement.GetProperty("what").GetString());
             Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("params").ValueKind);
             Assert.False(doc.RootElement.GetProperty("profiled").GetBoolean());

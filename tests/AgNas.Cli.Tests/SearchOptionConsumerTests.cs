@@ -35,6 +35,7 @@ public class SearchOptionConsumerTests
     private static readonly Dictionary<string, string[]> Mutations = new()
     {
         ["space"] = ["tiny-wide"],
+        ["method"] = ["darts"],
         ["dataset"] = ["fashion-mnist"],      // same IDX files, other normalisation
         ["data-dir"] = ["<DATA2>"],           // other images
         ["epochs"] = ["3"],

@@ -135,6 +135,8 @@ public class SearchVerbTests
 
     [Theory]
     [InlineData("--space", "proxyless", "--space 'proxyless' is not known")]
+    [InlineData("--method", "gdas", "method 'gdas' is not known; expected agnas (attention-guided, AGNAS) or darts")]
+    [InlineData("--method", "DARTS", "method 'DARTS' is not known")]
     [InlineData("--dataset", "svhn", "--dataset 'svhn' is not known")]
     [InlineData("--device", "tpu", "Device 'tpu' is not recognised")]
     [InlineData("--batch-size", "1", "batch size 1")]

@@ -18,7 +18,8 @@ namespace AgNas.Cli.Tests;
 /// value by design does not change the numbers (--prefetch, --device on a machine with one backend,
 /// --space with one space) show that their value reaches the consumer by a value it rejects.</item>
 /// </list>
-/// --out and --resume are checked by what they do to the folder.
+/// --out and --resume are checked by what they do to the folder. Each option is mutated in a tiny run of the space
+/// it belongs to (nb201 or darts; options of both spaces in the nb201 run).
 /// </summary>
 public class TrainOptionConsumerTests
 {
@@ -29,26 +30,34 @@ public class TrainOptionConsumerTests
             .Select(x => (x.p, x.Item2!))
             .ToList();
 
-    /// <summary>Per option: the arguments that move it off the tiny run's value (switches: none).</summary>
-    private static readonly Dictionary<string, string[]> Mutations = new()
+    private const string Nb201 = "nb201", Darts = "darts";
+
+    /// <summary>Per option: the tiny run it is mutated in, and the arguments that move it off that run's value (switches: none).</summary>
+    private static readonly Dictionary<string, (string Space, string[] Values)> Mutations = new()
     {
-        ["space"] = ["darts"],                // the only space is nb201: reaches the check, which refuses it
-        ["arch"] = ["|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|"],
-        ["dataset"] = ["fashion-mnist"],      // same IDX files, other normalisation
-        ["data-dir"] = ["<DATA2>"],           // other images
-        ["epochs"] = ["3"],
-        ["batch-size"] = ["6"],
-        ["lr"] = ["0.05"],
-        ["lr-min"] = ["0.01"],
-        ["momentum"] = ["0.5"],
-        ["nesterov"] = ["false"],
-        ["weight-decay"] = ["0.01"],
-        ["grad-clip"] = ["0.01"],
-        ["subset"] = ["6"],
-        ["seed"] = ["1"],
-        ["device"] = ["cuda:7"],              // reaches the backend registry, which refuses it
-        ["prefetch"] = ["3"],                 // reaches the DataLoader, which refuses it
-        ["no-plots"] = [],
+        ["space"] = (Nb201, ["darts"]),         // reaches the darts checks, which refuse the nb201 run's --arch
+        ["arch"] = (Nb201, ["|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|"]),
+        ["genotype"] = (Darts, ["AGNAS"]),
+        ["channels"] = (Darts, ["6"]),
+        ["layers"] = (Darts, ["4"]),
+        ["dataset"] = (Nb201, ["fashion-mnist"]), // same IDX files, other normalisation
+        ["data-dir"] = (Nb201, ["<DATA2>"]),    // other images
+        ["epochs"] = (Nb201, ["3"]),
+        ["batch-size"] = (Nb201, ["6"]),
+        ["lr"] = (Nb201, ["0.05"]),
+        ["lr-min"] = (Nb201, ["0.01"]),
+        ["momentum"] = (Nb201, ["0.5"]),
+        ["nesterov"] = (Nb201, ["false"]),
+        ["weight-decay"] = (Nb201, ["0.01"]),
+        ["grad-clip"] = (Nb201, ["0.01"]),
+        ["cutout"] = (Nb201, ["8"]),
+        ["drop-path"] = (Darts, ["0.6"]),       // the ramp reaches 0.3 in epoch 2 of 2
+        ["aux-weight"] = (Darts, ["0.1"]),
+        ["subset"] = (Nb201, ["6"]),
+        ["seed"] = (Nb201, ["1"]),
+        ["device"] = (Nb201, ["cuda:7"]),       // reaches the backend registry, which refuses it
+        ["prefetch"] = (Nb201, ["3"]),          // reaches the DataLoader, which refuses it
+        ["no-plots"] = (Nb201, []),
     };
 
     /// <summary>Options checked by their own effect on the run folder instead of a fingerprint.</summary>
@@ -72,7 +81,7 @@ public class TrainOptionConsumerTests
         {
             if (option.LongName == "resume") continue;
             var options = new TrainOptions();
-            property.SetValue(options, Changed(property.GetValue(options)));
+            property.SetValue(options, Changed(property.GetValue(options), property.PropertyType));
             var changed = TrainRunner.ToConfig(options, now).Differences(baseline).Select(d => d.Member).ToList();
             string expected = property.Name == nameof(TrainOptions.NoPlots) ? nameof(TrainConfig.Plots) : property.Name;
             // --space and --dataset also name the default run folder; nothing else may move.
@@ -84,13 +93,17 @@ public class TrainOptionConsumerTests
         Assert.Empty(TrainConfig.Members.Select(m => m.Name).Except(setMembers));
     }
 
-    private static object Changed(object? value) => value switch
+    /// <summary>Another value than <paramref name="value"/>; for an option not given (null, the recipe's value) one no recipe has.</summary>
+    private static object Changed(object? value, Type type) => value switch
     {
         string s => s + "x",
         int i => i + 7,
         double d => d + 0.125,
         bool b => !b,
-        _ => throw new NotSupportedException($"No change rule for {value?.GetType().Name ?? "null"}."),
+        null when type == typeof(int?) => 7,
+        null when type == typeof(double?) => 0.125,
+        null when type == typeof(bool?) => !TrainConfig.ForSpace(TrainConfig.DefaultSpace).Nesterov,
+        _ => throw new NotSupportedException($"No change rule for {value?.GetType().Name ?? type.Name}."),
     };
 
     /// <summary>Mutations whose value the consumer refuses (the run does not start); every other mutated run must complete.</summary>
@@ -104,15 +117,23 @@ public class TrainOptionConsumerTests
         var data = SearchCli.WriteIdx(tmp.Sub("data"), count: 8);
         var data2 = SearchCli.WriteIdx(tmp.Sub("data2"), count: 8, variant: 1);
         int run = 0;
-        // The tiny run's options; a mutation replaces its option's value (the parser refuses an option given twice).
-        var tiny = new Dictionary<string, string[]>
+        // The tiny runs' options; a mutation replaces its option's value (the parser refuses an option given twice).
+        var tiny = new Dictionary<string, Dictionary<string, string[]>>
         {
-            ["arch"] = [TrainCli.Cell], ["dataset"] = ["mnist"], ["data-dir"] = [data], ["epochs"] = ["2"], ["batch-size"] = ["8"],
+            [Nb201] = new()
+            {
+                ["arch"] = [TrainCli.Cell], ["dataset"] = ["mnist"], ["data-dir"] = [data], ["epochs"] = ["2"], ["batch-size"] = ["8"],
+            },
+            [Darts] = new()
+            {
+                ["space"] = ["darts"], ["genotype"] = ["DARTS_V2"], ["channels"] = ["4"], ["layers"] = ["3"],
+                ["dataset"] = ["mnist"], ["data-dir"] = [data], ["epochs"] = ["2"], ["batch-size"] = ["8"],
+            },
         };
-        (int Code, string Print) Fingerprint(string? name = null, params string[] values)
+        (int Code, string Print) Fingerprint(string space, string? name = null, params string[] values)
         {
             var outDir = tmp.Sub($"run{run++}");
-            var options = new Dictionary<string, string[]>(tiny);
+            var options = new Dictionary<string, string[]>(tiny[space]);
             if (name is not null) options[name] = values.Select(v => v == "<DATA2>" ? data2 : v).ToArray();
             string[] args = ["train", "--out", outDir, .. options.SelectMany(o => new[] { "--" + o.Key }.Concat(o.Value))];
             var (code, _, error) = TrainCli.Run(args);
@@ -133,13 +154,18 @@ public class TrainOptionConsumerTests
             return (code, sb.ToString());
         }
 
-        var baseline = Fingerprint();
-        Assert.True(baseline.Code == ExitCodes.Ok, baseline.Print);
-        Assert.Equal(baseline, Fingerprint()); // the fingerprint is deterministic, so any difference below is the option's doing
-        foreach (var (name, values) in Mutations)
+        var baselines = new Dictionary<string, (int Code, string Print)>();
+        foreach (var space in tiny.Keys)
         {
-            var mutated = Fingerprint(name, values);
-            string what = $"--{name} {string.Join(" ", values)}";
+            var baseline = baselines[space] = Fingerprint(space);
+            Assert.True(baseline.Code == ExitCodes.Ok, baseline.Print);
+            Assert.Equal(baseline, Fingerprint(space)); // the fingerprint is deterministic, so any difference below is the option's doing
+        }
+        foreach (var (name, (space, values)) in Mutations)
+        {
+            var baseline = baselines[space];
+            var mutated = Fingerprint(space, name, values);
+            string what = $"--{name} {string.Join(" ", values)} ({space} run)";
             if (Refused.Contains(name))
             {
                 Assert.True(mutated.Code != ExitCodes.Ok, $"{what} was expected to be refused:\n{mutated.Print}");

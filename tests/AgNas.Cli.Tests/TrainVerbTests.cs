@@ -25,9 +25,22 @@ public class TrainVerbTests
             if (option is null) continue;
             Assert.Contains("--" + option.LongName, help);
         }
-        foreach (var value in new[] { "200", "256", "0.1", "0.9", "true", "0.0005", "nb201", "fashion-mnist" })
+        foreach (var value in new[] { "0.9", "nb201", "fashion-mnist" })
             Assert.Contains($"(Default: {value})", help);
+        // Options marked RecipeDefault list each space's value, and those are the recipes' (TrainConfig.ForSpace).
+        var flat = Flat(help);
+        foreach (var property in typeof(TrainOptions).GetProperties().Where(p => p.GetCustomAttribute<RecipeDefaultAttribute>() is not null))
+        {
+            var option = property.GetCustomAttribute<OptionAttribute>()!;
+            var values = TrainRun.Spaces.Select(space => $"{space}: {RecipeText(TrainConfig.ForSpace(space), property.Name)}");
+            Assert.Contains($"Default: the recipe of --space ({string.Join(", ", values)})", flat);
+            Assert.Contains($"--{option.LongName}", help);
+        }
     }
+
+    /// <summary>A recipe value as the help text writes it: config.json's text, "none" for an absent one.</summary>
+    private static string RecipeText(TrainConfig recipe, string member) =>
+        RunSettings<TrainConfig>.Value(recipe, member) is { } value ? RunSettings.FormatValue(value) : "none";
 
     [Fact]
     public void ATinyTrainingRunWritesItsRunFolderAndPrintsSettingsParametersRowsAndResult()
@@ -159,7 +172,10 @@ public class TrainVerbTests
     }
 
     [Theory]
-    [InlineData("--space", "darts", "--space 'darts' is not known")]
+    [InlineData("--space", "nb301", "--space 'nb301' is not known")]
+    [InlineData("--genotype", "DARTS_V2", "--genotype is for --space darts")]
+    [InlineData("--channels", "8", "channels 8 is a darts setting")]
+    [InlineData("--cutout", "-2", "cutout -2 must be >= 0")]
     [InlineData("--dataset", "svhn", "--dataset 'svhn' is not known")]
     [InlineData("--device", "tpu", "Device 'tpu' is not recognised")]
     [InlineData("--batch-size", "1", "batch size 1")]

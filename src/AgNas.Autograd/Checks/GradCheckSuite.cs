@@ -39,15 +39,15 @@ public sealed record GradCheckCase(
 /// <item><see cref="Exact"/> (atol 5e-4, rtol 1e-3) for ops that are linear in each input around
 /// the point (add, scale, mul — bilinear, and a·a is quadratic, where central differences are exact
 /// too — ReLU/ReLU6 away from kinks, conv, linear, pools, channel mul, group sum, concat, slice,
-/// reshape, dropout, drop-path): no truncation error, only the float32 rounding of the outputs
+/// reshape, expand groups, dropout, drop-path): no truncation error, only the float32 rounding of the outputs
 /// that x_j moves, divided by 2h = 0.02. Measured worst (conv/BN/pool through naive float32 loops
 /// standing in for the CPU kernels, the rest on the CPU backend): 1.0e-4 (conv 5×5, 50-term
 /// sums), typically ≤ 5e-5; atol 5e-4 leaves a 5× margin for kernels that sum in
 /// another order. A wrong backward is off by O(0.1) or more.</item>
-/// <item><see cref="Smooth"/> (atol 1e-3, rtol 1e-2) for curved ops (sigmoid, batch norm,
-/// cross-entropy, the attention chain): the truncation error h²/6·f‴ (~1e-5·|f‴|) adds to the
+/// <item><see cref="Smooth"/> (atol 1e-3, rtol 1e-2) for curved ops (sigmoid, softmax, batch norm,
+/// cross-entropy, the attention chain, the softmax combine): the truncation error h²/6·f‴ (~1e-5·|f‴|) adds to the
 /// rounding; batch norm over a handful of values per channel has the largest third derivatives.
-/// Measured worst: 5e-5 (batch norm), 1.6e-5 (attention chain).</item>
+/// Measured worst: 5e-5 (batch norm), 1.6e-5 (attention chain), 6.5e-6 (softmax combine), 2.3e-6 (softmax).</item>
 /// </list>
 /// </summary>
 public static class GradCheckSuite
@@ -223,6 +223,16 @@ public static class GradCheckSuite
             In("z", S(2, 6, 3, 4), U(-1, 1)), In("s", S(2, 6), U(0, 1)));
         Add("attention_combine", "K=5-C=3-batch1", Exact, v => AttentionCombine(v[0], v[1], 5),
             In("z", S(1, 15, 2, 3), U(-1, 1)), In("s", S(1, 15), U(0, 1)));
+
+        // DARTS mixing: softmax(α) spread over the channel groups and combined by the fused kernel.
+        Add("softmax", "3x5", Smooth, v => Softmax(v[0]), In("x", S(3, 5), U(-2, 2)));
+        Add("softmax", "1x8-wide", Smooth, v => Softmax(v[0]), In("x", S(1, 8), U(-4, 4)));
+        Add("softmax", "4x1", Smooth, v => Softmax(v[0]), In("x", S(4, 1), U(-1, 1)));
+        Add("expand_groups", "1x3-to-B2-C4", Exact, v => ExpandGroups(v[0], 2, 4), In("w", S(1, 3), U(-1, 1)));
+        Add("expand_groups", "per-sample-3x2-C2", Exact, v => ExpandGroups(v[0], 3, 2), In("w", S(3, 2), U(-1, 1)));
+        Add("expand_groups", "1x4-to-B1-C3", Exact, v => ExpandGroups(v[0], 1, 3), In("w", S(1, 4), U(-1, 1)));
+        Add("softmax_combine", "K=5-C=3", Smooth, v => AttentionCombine(v[0], ExpandGroups(Softmax(v[1]), 2, 3), 5),
+            In("z", S(2, 15, 2, 3), U(-1, 1)), In("alpha", S(1, 5), U(-1, 1)));
 
         var duplicate = cases.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new InvalidOperationException($"GradCheckSuite: case name '{duplicate.Key}' is used twice.");

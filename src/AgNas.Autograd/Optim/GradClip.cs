@@ -8,7 +8,7 @@ public static class GradClip
     /// <summary>
     /// Scales every gradient by maxNorm/(‖g‖ + 1e-6) when that factor is below 1, where ‖g‖ is the
     /// L2 norm of all the gradients together (summed in float64 on each backend; one host read per
-    /// gradient). Returns ‖g‖ before clipping. A non-finite norm makes the gradients NaN, as in
+    /// backend, <see cref="AgNas.Tensors.IBackend.SumOfSquaresMany"/>). Returns ‖g‖ before clipping. A non-finite norm makes the gradients NaN, as in
     /// PyTorch, unless <paramref name="errorIfNonFinite"/> asks for an exception.
     /// </summary>
     /// <exception cref="ArgumentException">maxNorm is negative or NaN.</exception>
@@ -19,7 +19,8 @@ public static class GradClip
         if (!(maxNorm >= 0)) throw new ArgumentException($"ClipGradNorm: max norm = {maxNorm}; expected >= 0.");
         var grads = parameters.Select(p => p.Grad).OfType<AgNas.Tensors.Tensor>().ToList();
         double sumSq = 0;
-        foreach (var g in grads) sumSq += g.Backend.SumOfSquares(g);
+        foreach (var onOneDevice in grads.GroupBy(g => g.Backend.Allocator))
+            sumSq += onOneDevice.First().Backend.SumOfSquaresMany(onOneDevice.ToList());
         double norm = Math.Sqrt(sumSq);
         if (!double.IsFinite(norm) && errorIfNonFinite)
             throw new InvalidOperationException($"ClipGradNorm: the total gradient norm is {norm}; the gradients cannot be clipped.");

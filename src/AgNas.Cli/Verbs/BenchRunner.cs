@@ -32,7 +32,8 @@ public static class BenchRunner
             "" => options.Model.ToLowerInvariant() switch
             {
                 "cnn" => new SmallCnn(input[0], Classes, new Generator((ulong)options.Seed), backend),
-                _ => throw new UsageException($"--model '{options.Model}' is not known; expected: cnn or attention."),
+                DartsNet => TargetNetwork(input, options.Seed, backend),
+                _ => throw new UsageException($"--model '{options.Model}' is not known; expected: cnn, attention or {DartsNet}."),
             },
             "nb201" => new Nb201Supernet(new Nb201SupernetConfig { InputChannels = input[0], Classes = Classes, Seed = (ulong)options.Seed }, backend),
             "darts" => new DartsSupernet(new DartsSupernetConfig { InputChannels = input[0], Classes = Classes, Seed = (ulong)options.Seed }, backend),
@@ -47,6 +48,31 @@ public static class BenchRunner
         return ExitCodes.Ok;
     }
 
+    /// <summary>The --model name of the DARTS-space target network.</summary>
+    private const string DartsNet = "darts-net";
+
+    /// <summary>
+    /// The network <c>agnas train --space darts --genotype AGNAS</c> trains (agnas-facts §3.4: 20 cells, C = 36, auxiliary head
+    /// weighted 0.4), at the last epoch's drop-path probability 0.2 so that every step draws its masks.
+    /// </summary>
+    private static DartsNetwork TargetNetwork(Shape input, int seed, IBackend backend)
+    {
+        DartsNetwork net;
+        try
+        {
+            net = new DartsNetwork(new DartsNetworkConfig(DartsArchitecture.Of(DartsGenotypes.Agnas))
+            {
+                InputChannels = input[0], ImageHeight = input[1], ImageWidth = input[2], Classes = Classes, Seed = (ulong)seed,
+            }, backend);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--model {DartsNet} --input {input[0]}x{input[1]}x{input[2]}: {e.Message}");
+        }
+        net.DropPathProbability = 0.2f;
+        return net;
+    }
+
     /// <summary>The attention module alone over K = 5 candidates of the --input's C channels, forward + backward.</summary>
     private static int RunAttention(BenchOptions options, Shape input, IBackend backend, ProfilingBackend? profiler, CliContext context)
     {
@@ -55,6 +81,19 @@ public static class BenchRunner
         var t = AttentionBlockBenchmark.Run(options.Batch, candidates, input[0], input[1], input[2], reduction, options.Steps, options.Warmup, backend,
             () => profiler?.Reset());
         Report(options, context, backend, profiler, t, parameters: null);
+
+        // The fused kernels alone against a device copy of the same buffer (the memory-bound ceiling).
+        var device = profiler is null ? backend : Backends.Get(backend.Device);
+        var bandwidth = AttentionBandwidth.Measure(device, options.Batch, candidates, input[0], input[1], input[2], Math.Max(options.Steps, 3));
+        double copy = bandwidth[^1].GigabytesPerSecond;
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"Fused attention kernels against a device copy of the (B, K·C, H, W) buffer ({FormatBytes(bandwidth[^1].BytesPerCall / 2)})")
+            .AddColumn("Kernel").AddColumn(new TableColumn("bytes/call").RightAligned()).AddColumn(new TableColumn("ms/call").RightAligned())
+            .AddColumn(new TableColumn("GB/s").RightAligned()).AddColumn(new TableColumn("of copy").RightAligned());
+        foreach (var k in bandwidth)
+            table.AddRow(k.Kernel, FormatBytes(k.BytesPerCall), k.MsPerCall.ToString("0.000"), k.GigabytesPerSecond.ToString("0.0"),
+                (k.GigabytesPerSecond / copy).ToString("0%"));
+        context.Out.Write(table);
         return ExitCodes.Ok;
     }
 

@@ -6,17 +6,21 @@ namespace AgNas.Cli.Verbs;
 /// <summary>
 /// Options of <c>agnas search</c>. Each property is named like the <see cref="SearchConfig"/> member it
 /// sets (except <see cref="NoPlots"/>, the inverse of <see cref="SearchConfig.Plots"/>, and
-/// <see cref="Resume"/>, which the runner reads itself); the defaults are SearchConfig's constants.
+/// <see cref="Resume"/>, which the runner reads itself); the defaults are SearchConfig's constants,
+/// except <see cref="Method"/>'s, which is empty so that an explicit <c>--method</c> can be told
+/// apart on <c>--resume</c> (empty: agnas for a new run, the run's method when resuming).
 /// <see cref="SearchRunner.ToConfig"/> is the one mapping.
 /// </summary>
 [Verb("search", HelpText = "Attention-guided architecture search (AGNAS Algorithm 1): train a supernet's weights and attention modules by SGD on half of a dataset's training set, " +
-    "derive the architecture from the attention importance on the other half after every epoch, and save everything to a run folder (resumable).")]
+    "derive the architecture from the attention importance on the other half after every epoch, and save everything to a run folder (resumable). " +
+    "--method darts runs the first-order DARTS baseline in the same supernet instead.")]
 public sealed class SearchOptions
 {
     public const string DefaultDataDir = "";
     public const int DefaultSubset = 0;
     public const string DefaultOutDir = "";
     public const string DefaultResume = "";
+    public const string DefaultMethod = "";
     public const int DefaultChannels = 0;
     public const int DefaultLayers = 0;
 
@@ -24,6 +28,11 @@ public sealed class SearchOptions
         "(the DARTS cell of the AGNAS CIFAR-10 search: a supernet of --layers cells with reductions at L/3 and 2L/3, one genotype derived per cell, " +
         "the five-cell set of cells 0, L/3, L/3+1, 2L/3, 2L/3+1 written to arch.txt and genotype.json for agnas train --space darts --genotype).")]
     public string Space { get; set; } = SearchConfig.DefaultSpace;
+
+    [Option("method", Default = DefaultMethod, HelpText = "agnas (empty = agnas): attention modules trained with the weights, the architecture from their importance on the validation half; " +
+        "or darts: the first-order DARTS baseline, softmax(alpha) per edge, alpha updated by Adam (lr 3e-4, betas 0.5/0.999, weight decay 1e-3) on a validation batch before every SGD step of the weights, the architecture from argmax softmax(alpha). " +
+        "A run keeps its method: --resume takes it from the run and refuses another.")]
+    public string Method { get; set; } = DefaultMethod;
 
     [Option("dataset", Default = SearchConfig.DefaultDataset, HelpText = "fashion-mnist, mnist, cifar10 or cifar100; its training set is split into the weight-training and validation parts (the test set is not used).")]
     public string Dataset { get; set; } = SearchConfig.DefaultDataset;
@@ -55,7 +64,7 @@ public sealed class SearchOptions
     [Option("grad-clip", Default = SearchConfig.DefaultGradClip, HelpText = "Maximum global L2 norm of the gradients.")]
     public double GradClip { get; set; } = SearchConfig.DefaultGradClip;
 
-    [Option("train-portion", Default = SearchConfig.DefaultTrainPortion, HelpText = "Fraction of the training images (the first ones, in file order) that train the weights; the rest collect the attention importance.")]
+    [Option("train-portion", Default = SearchConfig.DefaultTrainPortion, HelpText = "Fraction of the training images (the first ones, in file order) that train the weights; the rest collect the attention importance (darts: train alpha).")]
     public double TrainPortion { get; set; } = SearchConfig.DefaultTrainPortion;
 
     [Option("subset", Default = DefaultSubset, HelpText = "Use only the first N training images (file order) before splitting; 0 = all.")]
@@ -76,7 +85,7 @@ public sealed class SearchOptions
     [Option("allow-none", Default = false, HelpText = "Let the derivation choose the 'none' op (by default it is excluded, as the reference code does).")]
     public bool AllowNone { get; set; }
 
-    [Option("reduction", Default = SearchConfig.DefaultReduction, HelpText = "Reduction ratio r of the attention modules (hidden width K*C/r).")]
+    [Option("reduction", Default = SearchConfig.DefaultReduction, HelpText = "Reduction ratio r of the attention modules (hidden width K*C/r); agnas only.")]
     public int Reduction { get; set; } = SearchConfig.DefaultReduction;
 
     [Option("channels", Default = DefaultChannels, HelpText = "darts: C of the supernet's first stage (the stages have C, 2C, 4C); 0 = the space's default (darts: 16). nb201's supernet is fixed at C=16.")]
@@ -85,7 +94,7 @@ public sealed class SearchOptions
     [Option("layers", Default = DefaultLayers, HelpText = "darts: cells L of the supernet (>= 5); cells L/3 and 2L/3 reduce; 0 = the space's default (darts: 8, reductions at cells 2 and 5). nb201's supernet is fixed at 3x5 cells.")]
     public int Layers { get; set; } = DefaultLayers;
 
-    [Option("clean-validation", Default = false, HelpText = "Collect the attention importance on un-augmented validation images (normalisation only). By default the validation images get the " +
+    [Option("clean-validation", Default = false, HelpText = "Collect the attention importance (--method darts: take the alpha steps) on un-augmented validation images (normalisation only). By default the validation images get the " +
         "training augmentation (random crop, and flip where the dataset uses it), as in the reference code, whose validation split is drawn from the augmenting training set.")]
     public bool CleanValidation { get; set; }
 

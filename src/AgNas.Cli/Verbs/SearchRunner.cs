@@ -58,6 +58,7 @@ public static class SearchRunner
     private static SearchConfig ToConfig(SearchOptions o, DateTime now, int? channels, int? layers) => new()
     {
         Space = o.Space,
+        Method = o.Method.Length == 0 ? SearchConfig.DefaultMethod : o.Method,
         Dataset = o.Dataset,
         DataDir = o.DataDir.Length == 0 ? null : o.DataDir,
         Epochs = o.Epochs,
@@ -105,6 +106,11 @@ public static class SearchRunner
         }
         if (!folder.HasState)
             throw new UsageException($"--resume {options.Resume}: no epoch of this run completed ({RunFolder.StateFile} is missing), so there is nothing to resume; start it afresh with --out {options.Resume}.");
+        if (options.Method.Length > 0 && options.Method != saved.Method)
+            throw new UsageException(
+                $"--resume {options.Resume}: the run's method is {saved.Method}; it cannot continue with --method {options.Method} (its checkpoint holds " +
+                (saved.Method == SearchMethods.Darts ? "alpha and its optimiser's state" : "attention modules") +
+                $"). Leave --method out to resume it as {saved.Method}, or start a new run with --out.");
 
         var now = DateTime.Now;
         // Compared resolved, so that e.g. --device auto or a relative --data-dir that mean the run's values agree with them.
@@ -173,8 +179,11 @@ public static class SearchRunner
         public override void Started(SearchStart start)
         {
             _start = start;
+            string mixing = start.AlphaParameters > 0
+                ? $"{start.AlphaParameters:N0} of them alpha (darts: an Adam step of alpha on a validation batch before each step)"
+                : $"{start.AttentionModules} attention modules";
             Progress.Line($"{start.TrainImages} training / {start.ValidImages} validation images, {start.TrainBatches} steps per epoch; " +
-                 $"{start.ParameterCount:N0} parameters, {start.AttentionModules} attention modules; {start.Backend}.");
+                 $"{start.ParameterCount:N0} parameters, {mixing}; {start.Backend}.");
             if (start.FirstEpoch > start.Config.Epochs) Progress.Line($"The run already completed its {start.Config.Epochs} epochs; raise --epochs to continue it.");
             else if (start.FirstEpoch > 1) Progress.Line($"Resuming at epoch {start.FirstEpoch} of {start.Config.Epochs}.");
             Progress.Line(Header);
@@ -195,7 +204,7 @@ public static class SearchRunner
 
         public override void ValidationBatchCompleted(int epoch, int batch)
         {
-            Progress.Advance(Describe(epoch, "attention"));
+            Progress.Advance(Describe(epoch, _start?.AlphaParameters > 0 ? "validation" : "attention"));
             chained?.ValidationBatchCompleted(epoch, batch);
         }
 

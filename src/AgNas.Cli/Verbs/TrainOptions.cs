@@ -6,26 +6,46 @@ namespace AgNas.Cli.Verbs;
 /// <summary>
 /// Options of <c>agnas train</c>. Each property is named like the <see cref="TrainConfig"/> member it
 /// sets (except <see cref="NoPlots"/>, the inverse of <see cref="TrainConfig.Plots"/>, and
-/// <see cref="Resume"/>, which the runner reads itself); the defaults are TrainConfig's constants.
-/// <see cref="TrainRunner.ToConfig"/> is the one mapping.
+/// <see cref="Resume"/>, which the runner reads itself); the defaults are TrainConfig's constants, and
+/// options marked <see cref="RecipeDefaultAttribute"/> default to the recipe of --space
+/// (<see cref="TrainConfig.ForSpace"/>). <see cref="TrainRunner.ToConfig"/> is the one mapping.
 /// </summary>
-[Verb("train", HelpText = "Train one architecture's evaluation network from scratch with NAS-Bench-201's recipe (nb201: the benchmark's network of the cell, C=16, N=5) " +
+[Verb("train", HelpText = "Train one architecture's evaluation network from scratch with its space's recipe (nb201: NAS-Bench-201's network of the cell, C=16, N=5, " +
+    "the benchmark's 200-epoch recipe; darts: the DARTS/AGNAS network of a genotype, C=36, 20 cells, auxiliary head, drop-path, the 600-epoch DARTS retrain recipe) " +
     "on a dataset's whole training set, testing on its test set after every epoch; save everything to a run folder (resumable).")]
 public sealed class TrainOptions
 {
+    /// <summary>The help text's tail for options that default to the --space's recipe.</summary>
+    private const string Recipe = " Default: the recipe of --space";
+
     public const string DefaultArch = "";
+    public const string DefaultGenotype = "";
     public const string DefaultDataDir = "";
-    public const double DefaultGradClip = 0;
     public const int DefaultSubset = 0;
     public const string DefaultOutDir = "";
     public const string DefaultResume = "";
 
-    [Option("space", Default = TrainConfig.DefaultSpace, HelpText = "Space of the architecture: nb201 (NAS-Bench-201 cell).")]
+    [Option("space", Default = TrainConfig.DefaultSpace, HelpText = "Space of the architecture: nb201 (NAS-Bench-201 cell, --arch) or darts (DARTS genotype or AGNAS five-cell architecture, --genotype). It chooses the recipe of the options marked 'Default: the recipe of --space'.")]
     public string Space { get; set; } = TrainConfig.DefaultSpace;
 
-    [Option("arch", Default = DefaultArch, HelpText = "Required (except with --resume). The cell as |op~0|+|op~0|op~1|+|op~0|op~1|op~2| with ops none, skip_connect, " +
+    [Option("arch", Default = DefaultArch, HelpText = "nb201: required (except with --resume). The cell as |op~0|+|op~0|op~1|+|op~0|op~1|op~2| with ops none, skip_connect, " +
         "nor_conv_1x1, nor_conv_3x3, avg_pool_3x3 (a node's inputs in any order). Quote it in the shell.")]
     public string Arch { get; set; } = DefaultArch;
+
+    [Option("genotype", Default = DefaultGenotype, HelpText = "darts: required (except with --resume). DARTS_V2 or AGNAS (the published architectures); a DARTS genotype " +
+        "\"Genotype(normal=[('sep_conv_3x3', 0), ...], normal_concat=range(2, 6), reduce=[...], reduce_concat=range(2, 6))\"; an AGNAS five-cell list " +
+        "\"[Normal_Genotype(...), Reduce_Genotype(...), Normal_Genotype(...), Reduce_Genotype(...), Normal_Genotype(...)]\"; or a FILE holding one of these, " +
+        "or a JSON object with the keys normal_1, reduce_1, normal_2, reduce_2, normal_3 (each a cell in that format). Ops: sep_conv_3x3, sep_conv_5x5, " +
+        "dil_conv_3x3, dil_conv_5x5, skip_connect, avg_pool_3x3, max_pool_3x3, none.")]
+    public string Genotype { get; set; } = DefaultGenotype;
+
+    [RecipeDefault]
+    [Option("channels", HelpText = "darts: C, the width of the first stage's cells (doubled at each reduction cell)." + Recipe + " (nb201: none, darts: 36); nb201's network is fixed at C=16.")]
+    public int? Channels { get; set; }
+
+    [RecipeDefault]
+    [Option("layers", HelpText = "darts: the number of cells L; cells L/3 and 2L/3 reduce, the auxiliary head reads cell 2L/3 (>= 3)." + Recipe + " (nb201: none, darts: 20).")]
+    public int? Layers { get; set; }
 
     [Option("dataset", Default = TrainConfig.DefaultDataset, HelpText = "fashion-mnist, mnist, cifar10 or cifar100: trained on its training set, tested on its test set.")]
     public string Dataset { get; set; } = TrainConfig.DefaultDataset;
@@ -33,14 +53,17 @@ public sealed class TrainOptions
     [Option("data-dir", Default = DefaultDataDir, HelpText = "Folder with the dataset's files; empty = the dataset's default location (/usr/share/datasets/fashion-mnist for fashion-mnist).")]
     public string DataDir { get; set; } = DefaultDataDir;
 
-    [Option("epochs", Default = TrainConfig.DefaultEpochs, HelpText = "Training epochs (the cosine schedule spans them). With --resume it may be raised to extend a run.")]
-    public int Epochs { get; set; } = TrainConfig.DefaultEpochs;
+    [RecipeDefault]
+    [Option("epochs", HelpText = "Training epochs (the cosine schedule and the drop-path ramp span them). With --resume it may be raised to extend a run." + Recipe + " (nb201: 200, darts: 600).")]
+    public int? Epochs { get; set; }
 
-    [Option("batch-size", Default = TrainConfig.DefaultBatchSize, HelpText = "Images per training step and per test batch (>= 2).")]
-    public int BatchSize { get; set; } = TrainConfig.DefaultBatchSize;
+    [RecipeDefault]
+    [Option("batch-size", HelpText = "Images per training step and per test batch (>= 2)." + Recipe + " (nb201: 256, darts: 96).")]
+    public int? BatchSize { get; set; }
 
-    [Option("lr", Default = TrainConfig.DefaultLearningRate, HelpText = "Initial SGD learning rate.")]
-    public double LearningRate { get; set; } = TrainConfig.DefaultLearningRate;
+    [RecipeDefault]
+    [Option("lr", HelpText = "Initial SGD learning rate." + Recipe + " (nb201: 0.1, darts: 0.025).")]
+    public double? LearningRate { get; set; }
 
     [Option("lr-min", Default = TrainConfig.DefaultLearningRateMin, HelpText = "Final learning rate of the cosine schedule (epoch e runs at the cosine value for t = e - 1).")]
     public double LearningRateMin { get; set; } = TrainConfig.DefaultLearningRateMin;
@@ -48,14 +71,29 @@ public sealed class TrainOptions
     [Option("momentum", Default = TrainConfig.DefaultMomentum, HelpText = "SGD momentum.")]
     public double Momentum { get; set; } = TrainConfig.DefaultMomentum;
 
-    [Option("nesterov", Default = TrainConfig.DefaultNesterov, HelpText = "Nesterov momentum: true or false.")]
-    public bool? Nesterov { get; set; } = TrainConfig.DefaultNesterov;
+    [RecipeDefault]
+    [Option("nesterov", HelpText = "Nesterov momentum: true or false." + Recipe + " (nb201: true, darts: false).")]
+    public bool? Nesterov { get; set; }
 
-    [Option("weight-decay", Default = TrainConfig.DefaultWeightDecay, HelpText = "L2 weight decay on every parameter.")]
-    public double WeightDecay { get; set; } = TrainConfig.DefaultWeightDecay;
+    [RecipeDefault]
+    [Option("weight-decay", HelpText = "L2 weight decay on every parameter." + Recipe + " (nb201: 0.0005, darts: 0.0003).")]
+    public double? WeightDecay { get; set; }
 
-    [Option("grad-clip", Default = DefaultGradClip, HelpText = "Maximum global L2 norm of the gradients; 0 = no clipping (NAS-Bench-201's recipe does not clip; the search recipes use 5).")]
-    public double GradClip { get; set; } = DefaultGradClip;
+    [RecipeDefault]
+    [Option("grad-clip", HelpText = "Maximum global L2 norm of the gradients; 0 = no clipping." + Recipe + " (nb201: none, darts: 5).")]
+    public double? GradClip { get; set; }
+
+    [RecipeDefault]
+    [Option("cutout", HelpText = "Side of the square cut out of every training image after normalisation (DARTS Cutout); 0 = none." + Recipe + " (nb201: 0, darts: 16).")]
+    public int? Cutout { get; set; }
+
+    [RecipeDefault]
+    [Option("drop-path", HelpText = "darts: drop-path probability of the last epoch; epoch e of E uses it times (e-1)/E, on every op but the identity, in training only." + Recipe + " (nb201: none, darts: 0.2).")]
+    public double? DropPath { get; set; }
+
+    [RecipeDefault]
+    [Option("aux-weight", HelpText = "darts: weight of the auxiliary head's loss (the head reads cell 2L/3); 0 = no auxiliary head." + Recipe + " (nb201: none, darts: 0.4).")]
+    public double? AuxiliaryWeight { get; set; }
 
     [Option("subset", Default = DefaultSubset, HelpText = "Train on only the first N training images (file order); 0 = all. The test set is always used whole.")]
     public int Subset { get; set; } = DefaultSubset;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AgNas.Search.Data;
 using AgNas.Search.Runs;
+using AgNas.Search.Spaces.Darts;
 using AgNas.Search.Spaces.Nb201;
 using Spectre.Console;
 
@@ -10,8 +11,9 @@ namespace AgNas.Cli.Verbs;
 /// <c>agnas train</c>: builds the <see cref="TrainConfig"/> (or reads it back for <c>--resume</c>),
 /// prints it, runs <see cref="TrainRun"/> with a progress bar and one row per epoch, and ends with the
 /// final-epoch and best-epoch test accuracy and the run folder. The parameter count is printed at the
-/// start and compared with NAS-Bench-201's published count for the cell. Ctrl-C stops after the
-/// current step; the last completed epoch stays resumable.
+/// start (nb201: compared with NAS-Bench-201's published count for the cell; darts: without the auxiliary
+/// head, as DARTS and AGNAS count). Options not given take the recipe of --space
+/// (<see cref="TrainConfig.ForSpace"/>). Ctrl-C stops after the current step; the last completed epoch stays resumable.
 /// </summary>
 public static class TrainRunner
 {
@@ -29,9 +31,9 @@ public static class TrainRunner
         {
             config = resume ? ResumeConfig(options) : NewConfig(options, DateTime.Now);
         }
-        catch (Nb201ArchFormatException e)
+        catch (Exception e) when (e is Nb201ArchFormatException or DartsGenotypeFormatException)
         {
-            // One line, unwrapped (the message holds the string and where it goes wrong), as agnas lookup.
+            // One line, unwrapped (the message holds the string or file and where it goes wrong), as agnas lookup.
             context.ErrorWriter.WriteLine($"error: {e.Message}");
             return ExitCodes.Usage;
         }
@@ -46,36 +48,62 @@ public static class TrainRunner
         return Report(context, config, result);
     }
 
-    /// <summary>The one mapping from the command line to the settings (<paramref name="now"/> names the default run folder).</summary>
-    internal static TrainConfig ToConfig(TrainOptions o, DateTime now) => new()
+    /// <summary>The one mapping from the command line to the settings (<paramref name="now"/> names the default run folder); options not given take the recipe of --space.</summary>
+    internal static TrainConfig ToConfig(TrainOptions o, DateTime now) => ToConfig(o, now, o.Space);
+
+    /// <summary>As <see cref="ToConfig(TrainOptions, DateTime)"/>, with the options not given taken from the recipe of <paramref name="recipeSpace"/>.</summary>
+    internal static TrainConfig ToConfig(TrainOptions o, DateTime now, string recipeSpace)
     {
-        Space = o.Space,
-        Arch = o.Arch,
-        Dataset = o.Dataset,
-        DataDir = o.DataDir.Length == 0 ? null : o.DataDir,
-        Epochs = o.Epochs,
-        BatchSize = o.BatchSize,
-        LearningRate = o.LearningRate,
-        LearningRateMin = o.LearningRateMin,
-        Momentum = o.Momentum,
-        Nesterov = o.Nesterov ?? TrainConfig.DefaultNesterov,
-        WeightDecay = o.WeightDecay,
-        GradClip = o.GradClip == 0 ? null : o.GradClip,
-        Subset = o.Subset == 0 ? null : o.Subset,
-        Seed = o.Seed,
-        Device = o.Device,
-        OutDir = o.OutDir.Length == 0 ? TrainConfig.DefaultOutDir(o.Space, o.Dataset, now) : o.OutDir,
-        Prefetch = o.Prefetch,
-        Plots = !o.NoPlots,
-    };
+        var recipe = TrainConfig.ForSpace(recipeSpace);
+        return new()
+        {
+            Space = o.Space,
+            Arch = o.Arch,
+            Genotype = o.Genotype,
+            Channels = o.Channels ?? recipe.Channels,
+            Layers = o.Layers ?? recipe.Layers,
+            Dataset = o.Dataset,
+            DataDir = o.DataDir.Length == 0 ? null : o.DataDir,
+            Epochs = o.Epochs ?? recipe.Epochs,
+            BatchSize = o.BatchSize ?? recipe.BatchSize,
+            LearningRate = o.LearningRate ?? recipe.LearningRate,
+            LearningRateMin = o.LearningRateMin,
+            Momentum = o.Momentum,
+            Nesterov = o.Nesterov ?? recipe.Nesterov,
+            WeightDecay = o.WeightDecay ?? recipe.WeightDecay,
+            // --grad-clip 0 switches clipping off whatever the recipe says.
+            GradClip = o.GradClip is double clip ? (clip == 0 ? null : clip) : recipe.GradClip,
+            Cutout = o.Cutout ?? recipe.Cutout,
+            DropPath = o.DropPath ?? recipe.DropPath,
+            AuxiliaryWeight = o.AuxiliaryWeight ?? recipe.AuxiliaryWeight,
+            Subset = o.Subset == 0 ? null : o.Subset,
+            Seed = o.Seed,
+            Device = o.Device,
+            OutDir = o.OutDir.Length == 0 ? TrainConfig.DefaultOutDir(o.Space, o.Dataset, now) : o.OutDir,
+            Prefetch = o.Prefetch,
+            Plots = !o.NoPlots,
+        };
+    }
 
     private static TrainConfig NewConfig(TrainOptions options, DateTime now)
     {
         var config = ToConfig(options, now);
         CheckSpace(config);
-        if (string.IsNullOrWhiteSpace(config.Arch))
-            throw new UsageException("--arch is required: the cell to train, e.g. --arch '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|' (or --resume DIR to continue a run).");
-        TrainRun.ParseArch(config);
+        if (config.IsDartsSpace())
+        {
+            if (string.IsNullOrWhiteSpace(config.Genotype))
+                throw new UsageException($"--genotype is required with --space darts: {string.Join(" or ", DartsGenotypes.Names)}, a DARTS genotype \"Genotype(normal=[...], ...)\", or a file (or --resume DIR to continue a run).");
+            if (config.Arch.Length > 0)
+                throw new UsageException("--arch is the nb201 cell; --space darts takes --genotype.");
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(config.Arch))
+                throw new UsageException("--arch is required: the cell to train, e.g. --arch '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|' (or --resume DIR to continue a run).");
+            if (config.Genotype.Length > 0)
+                throw new UsageException($"--genotype is for --space darts; --space {config.Space} takes --arch.");
+        }
+        TrainRun.CheckArchitecture(config, GenotypeOption);
         config = Checked(config);
         if (new RunFolder(config.OutDir).HasState)
             throw new UsageException($"--out {config.OutDir} already holds a run ({RunFolder.StateFile}); continue it with --resume {config.OutDir}, or choose another --out.");
@@ -85,7 +113,9 @@ public static class TrainRunner
     /// <summary>The run's config.json with the epoch count raised when --epochs asks for it (see <see cref="RunVerb.ResumeEpochs"/>).</summary>
     private static TrainConfig ResumeConfig(TrainOptions options)
     {
-        if (options.Arch.Length > 0) TrainRun.ParseArch(ToConfig(options, DateTime.Now));
+        // A malformed --arch or --genotype is reported as such, not as a conflict with the run.
+        if (options.Arch.Length > 0) Nb201Arch.Parse(options.Arch);
+        if (options.Genotype.Length > 0) DartsArchitecture.Resolve(options.Genotype, GenotypeOption);
         var folder = new RunFolder(options.Resume);
         TrainConfig saved;
         try
@@ -106,10 +136,14 @@ public static class TrainRunner
         var now = DateTime.Now;
         // Compared resolved, so that e.g. --device auto, a relative --data-dir or another spelling of the cell agree with the run's values.
         var given = RunVerb.Resolved(() => ToConfig(options, now).Resolved());
-        var defaults = RunVerb.Resolved(() => ToConfig(new TrainOptions(), now).Resolved());
+        // The options not given carry the recipe of the given --space; --space itself is compared against its own default.
+        var defaults = RunVerb.Resolved(() => ToConfig(new TrainOptions(), now, options.Space).Resolved());
         int epochs = RunVerb.ResumeEpochs(options.Resume, folder, saved, given, defaults, options.OutDir, typeof(TrainOptions));
         return Checked(saved with { Epochs = epochs, OutDir = folder.Path });
     }
+
+    /// <summary>How messages name the genotype option.</summary>
+    private const string GenotypeOption = "--genotype";
 
     private static bool IsSearchRun(RunFolder folder)
     {
@@ -182,16 +216,48 @@ public static class TrainRunner
         public override void Started(TrainStart start)
         {
             _start = start;
-            Progress.Line($"Cell: {start.Arch}");
+            if (start.Config.IsDartsSpace()) WriteDartsArchitecture(start);
+            else Progress.Line($"Cell: {start.Arch}");
             Progress.Line(Invariant($"{start.TrainImages} training / {start.TestImages} test images, {start.TrainBatches} steps per epoch; {start.Backend}."));
             Progress.Line($"Augmentation: training {start.TrainAugmentation}; test {start.TestAugmentation}.");
-            Progress.Line(Invariant($"Parameters: {start.ParameterCount:N0}"));
-            if (start.BenchmarkCheck is { } check) WriteCheck(check, start.Config);
-            else Progress.Line("No NAS-Bench-201 network has this many classes (10, 100 or 120); there is no published count to compare with.");
+            if (start.Config.IsDartsSpace())
+            {
+                Progress.Line(Invariant(
+                    $"Parameters: {start.ParameterCount:N0} ({start.ParameterCount / 1e6:0.00} M), auxiliary head excluded as DARTS and AGNAS count them (the head has {start.AuxiliaryParameterCount:N0})"));
+            }
+            else
+            {
+                Progress.Line(Invariant($"Parameters: {start.ParameterCount:N0}"));
+                if (start.BenchmarkCheck is { } check) WriteCheck(check, start.Config);
+                else Progress.Line("No NAS-Bench-201 network has this many classes (10, 100 or 120); there is no published count to compare with.");
+            }
             if (start.FirstEpoch > start.Config.Epochs) Progress.Line($"The run already completed its {start.Config.Epochs} epochs; raise --epochs to continue it.");
             else if (start.FirstEpoch > 1) Progress.Line($"Resuming at epoch {start.FirstEpoch} of {start.Config.Epochs}.");
             Progress.Line(Header);
             chained?.Started(start);
+        }
+
+        /// <summary>The DARTS architecture (its name when published, then its cells) and the network's shape.</summary>
+        private void WriteDartsArchitecture(TrainStart start)
+        {
+            var architecture = DartsArchitecture.Parse(start.Arch);
+            string kind = architecture.FiveCell is null
+                ? "a DARTS genotype (its normal cell in every stage, its reduction cell at both reductions)"
+                : "a five-cell architecture (one normal cell per stage, two reduction cells)";
+            Progress.Line(architecture.PublishedName is { } name ? $"Architecture: {name}, {kind}" : $"Architecture: {kind}");
+            if (architecture.Genotype is { } genotype) Progress.Line($"  {genotype}");
+            else
+            {
+                foreach (var slot in DartsCellSlots.All)
+                    Progress.Line($"  {DartsCellSlots.Key(slot)}: {architecture.FiveCell![slot].ToText(DartsCellSlots.Kind(slot))}");
+            }
+            var c = start.Config;
+            int layers = c.Layers!.Value;
+            string auxiliary = c.AuxiliaryWeight > 0
+                ? Invariant($"an auxiliary head on cell {DartsStages.AuxiliaryLayer(layers)} weighted {c.AuxiliaryWeight}")
+                : "no auxiliary head";
+            Progress.Line(Invariant(
+                $"Network: C={c.Channels}, {layers} cells, reduction cells {DartsStages.FirstReduction(layers)} and {DartsStages.SecondReduction(layers)}, {auxiliary}; drop-path ramped to {c.DropPath} over {c.Epochs} epochs."));
         }
 
         private void WriteCheck(Nb201ParameterCheck check, TrainConfig config)

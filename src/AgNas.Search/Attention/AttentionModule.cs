@@ -15,7 +15,7 @@ namespace AgNas.Search.Attention;
 /// normalised across candidates. While <see cref="Importance"/> collection is on, each forward adds
 /// Σ_b Σ_{c ∈ group k} y[b, kC + c] to candidate k's importance (Eq. 6) on the device, in float64.
 /// </summary>
-public sealed class AttentionModule : Module
+public sealed class AttentionModule : Module, ICandidateMixer
 {
     private Tensor? _importance;
 
@@ -77,6 +77,9 @@ public sealed class AttentionModule : Module
         if (_importance is not null) y.Backend.AccumulateImportance(_importance, y.Data, Candidates);
         return AttentionCombine(z, y, Candidates);
     }
+
+    /// <summary>The same as <see cref="Forward"/>: the AGNAS combine of a mixed edge.</summary>
+    public Var Mix(Var z) => Forward(z);
 
     protected override void OnDisposed() => StopImportance();
 

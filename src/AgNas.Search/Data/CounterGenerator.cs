@@ -12,6 +12,7 @@ public static class RandomStreams
     public const ulong Augment = 0x4155_474D_454E_5401;      // per-sample augmentation draws
     public const ulong Split = 0x5350_4C49_5401;             // SearchSplit with shuffle
     public const ulong Subset = 0x5355_4253_4554_01;         // ImageDataset.Sample
+    public const ulong AlphaBatches = 0x414C_5048_4101;      // the seed of the DARTS α steps' validation loader
 }
 
 /// <summary>

@@ -17,6 +17,8 @@ namespace AgNas.Search.Runs;
 /// <item><c>arch.txt</c>: the architecture derived after the last completed epoch;</item>
 /// <item><c>checkpoint.safetensors</c>: the supernet's state dict (PyTorch names);</item>
 /// <item><c>optimizer.safetensors</c>: the SGD momentum buffers, named "&lt;parameter&gt;.momentum_buffer";</item>
+/// <item><c>arch_optimizer.safetensors</c> (darts only): the α optimiser's Adam moments, named
+/// "&lt;α set&gt;.exp_avg" and ".exp_avg_sq" (α itself is in the checkpoint);</item>
 /// <item><c>state.json</c>: a <see cref="RunState"/>;</item>
 /// <item><c>curves.png</c>, <c>attention.png</c>: plots (or curves.csv and attention.csv where PNGs cannot be drawn).</item>
 /// </list>
@@ -38,6 +40,7 @@ public sealed class RunFolder
     public const string ArchFile = "arch.txt";
     public const string CheckpointFile = "checkpoint.safetensors";
     public const string OptimizerFile = "optimizer.safetensors";
+    public const string ArchOptimizerFile = "arch_optimizer.safetensors";
     public const string StateFile = "state.json";
     public const string CurvesPlot = "curves.png";
     public const string AttentionPlot = "attention.png";
@@ -64,6 +67,7 @@ public sealed class RunFolder
 
     public string Checkpoint => File(CheckpointFile);
     public string Optimizer => File(OptimizerFile);
+    public string ArchOptimizer => File(ArchOptimizerFile);
 
     /// <summary>True when a state.json exists: at least one epoch of a run completed here.</summary>
     public bool HasState => System.IO.File.Exists(File(StateFile));
@@ -146,14 +150,28 @@ public sealed class RunFolder
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(optimizer);
-        var metadata = new Dictionary<string, string> { [EpochMetadataKey] = epoch.ToString(CultureInfo.InvariantCulture) };
-        net.SaveSafetensors(Checkpoint, metadata);
+        net.SaveSafetensors(Checkpoint, EpochMetadata(epoch));
+        return SaveOptimizer(OptimizerFile, optimizer, epoch);
+    }
+
+    /// <summary>
+    /// Writes the tensors of <paramref name="optimizer"/> to <paramref name="file"/> in the folder
+    /// (e.g. <see cref="ArchOptimizerFile"/>), tagged with <paramref name="epoch"/>, and returns what
+    /// state.json keeps of it.
+    /// </summary>
+    public SavedOptimizer SaveOptimizer(string file, Optimizer optimizer, int epoch)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(optimizer);
         var state = optimizer.ExportState();
-        Safetensors.Save(Optimizer, state.Tensors.Select(t => KeyValuePair.Create(t.Name, t.Value)).ToList(), metadata);
+        Safetensors.Save(File(file), state.Tensors.Select(t => KeyValuePair.Create(t.Name, t.Value)).ToList(), EpochMetadata(epoch));
         return new SavedOptimizer(
             new SortedDictionary<string, int>(state.Steps.ToDictionary(), StringComparer.Ordinal),
             state.Groups.Select(g => new OptimizerGroupRecord(g.LearningRate, g.InitialLearningRate)).ToList());
     }
+
+    private static Dictionary<string, string> EpochMetadata(int epoch) =>
+        new() { [EpochMetadataKey] = epoch.ToString(CultureInfo.InvariantCulture) };
 
     /// <summary>Writes <paramref name="text"/> (UTF-8) to a temporary file beside <paramref name="path"/>, flushes it to disk and moves it over <paramref name="path"/>.</summary>
     public static void WriteAtomic(string path, string text) => WriteAtomic(path, stream =>
@@ -286,14 +304,39 @@ public sealed class RunFolder
         {
             foreach (var t in weights.Values) t.Dispose();
         }
-        var loaded = Safetensors.Load(Optimizer, backend, out var optimizerMeta);
+        RestoreOptimizer(OptimizerFile, optimizer, backend, epoch, saved, resumeError);
+    }
+
+    /// <summary>
+    /// Loads what <see cref="SaveOptimizer"/> wrote to <paramref name="file"/> into <paramref name="optimizer"/>,
+    /// after checking that the file holds epoch <paramref name="epoch"/>.
+    /// </summary>
+    /// <param name="file">The file's name in the folder.</param>
+    /// <param name="optimizer">A fresh optimiser over the parameters the file's tensors belong to.</param>
+    /// <param name="backend">Where the loaded tensors go.</param>
+    /// <param name="epoch">Completed epochs, from state.json.</param>
+    /// <param name="saved">The optimiser's step counts and learning rates, from state.json.</param>
+    /// <param name="resumeError">Makes the exception thrown when the folder cannot be resumed (the run's own type).</param>
+    public void RestoreOptimizer(string file, Optimizer optimizer, IBackend backend, int epoch, SavedOptimizer saved, Func<string, Exception> resumeError)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(saved);
+        ArgumentNullException.ThrowIfNull(resumeError);
+        if (!System.IO.File.Exists(File(file)))
+            throw resumeError($"{File(file)} is missing, though {StateFile} records {epoch} completed epoch(s); the run folder is incomplete.");
+        var loaded = Safetensors.Load(File(file), backend, out var metadata);
         try
         {
-            CheckEpoch(OptimizerFile, optimizerMeta, epoch, resumeError);
+            CheckEpoch(file, metadata, epoch, resumeError);
             optimizer.ImportState(new OptimizerState(
                 loaded.Select(kv => (kv.Key, kv.Value)).ToList(),
                 saved.Steps,
                 saved.Groups.Select(g => new GroupState(g.LearningRate, g.InitialLearningRate)).ToList()));
+        }
+        catch (ArgumentException e)
+        {
+            throw resumeError($"{File(file)} does not fit the optimiser: {e.Message}");
         }
         finally
         {

@@ -34,14 +34,21 @@ public sealed record EpochRecord(
     int ValidImages,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<DerivedCell>? Cells = null);
 
-/// <summary>The contents of attention/epoch-NNN.json: the importances collected after one epoch and the decision they made.</summary>
+/// <summary>
+/// The contents of attention/epoch-NNN.json: the importances collected after one epoch and the
+/// decision they made. For a darts search the importance of a candidate is its softmax(α) weight.
+/// </summary>
 /// <param name="Epoch">1-based epoch number.</param>
 /// <param name="Arch">The derived architecture.</param>
 /// <param name="SkipConnectCount">skip_connect ops in it.</param>
-/// <param name="ValidImages">Images forwarded to collect the importances.</param>
+/// <param name="ValidImages">Images forwarded to collect the importances (darts: to measure the validation accuracy).</param>
 /// <param name="Candidates">The space's candidate names (<see cref="DerivedArchitecture.CandidateNames"/>).</param>
-/// <param name="Edges">Per edge or layer, the importances the decision used (as <see cref="ISearchSupernet.Derive"/> normalised them) and the choice.</param>
-/// <param name="Modules">Per attention module, in <see cref="ISearchSupernet.AttentionModules"/> order, the raw sums Σ_images Σ_channels y (Eq. 6).</param>
+/// <param name="Edges">
+/// Per edge or layer, the importances the decision used (as <see cref="ISearchSupernet.Derive"/>
+/// normalised them; darts: softmax(α) of the edge's row, <see cref="IAlphaSupernet.DeriveFromAlphas"/>) and the choice.
+/// </param>
+/// <param name="Modules">Per attention module, in <see cref="ISearchSupernet.AttentionModules"/> order, the raw sums Σ_images Σ_channels y (Eq. 6); empty for darts.</param>
+/// <param name="Alphas">darts: every α set's logits after the epoch (<see cref="IAlphaSupernet.AlphaSets"/> order); absent for agnas.</param>
 public sealed record AttentionSnapshot(
     int Epoch,
     string Arch,
@@ -49,7 +56,8 @@ public sealed record AttentionSnapshot(
     int ValidImages,
     IReadOnlyList<string> Candidates,
     IReadOnlyList<AttentionEdgeRecord> Edges,
-    IReadOnlyList<AttentionModuleRecord> Modules);
+    IReadOnlyList<AttentionModuleRecord> Modules,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<AlphaSetRecord>? Alphas = null);
 
 /// <summary>One edge or layer of an <see cref="AttentionSnapshot"/>.</summary>
 /// <param name="Name">The edge or layer, as the space names it.</param>
@@ -69,6 +77,11 @@ public sealed record AttentionEdgeRecord(string Name, IReadOnlyList<string> Cand
 /// <param name="Name">The module's dotted name in the network ("cells.3.edges.2.attention").</param>
 /// <param name="Importance">Σ over validation images and the candidate's channels of the attention weights, per candidate.</param>
 public sealed record AttentionModuleRecord(string Name, IReadOnlyList<double> Importance);
+
+/// <summary>One α set of a darts search after an epoch.</summary>
+/// <param name="Name">Its parameter name in the network ("arch_parameters").</param>
+/// <param name="Logits">α: one row of K logits per edge, in the set's edge order.</param>
+public sealed record AlphaSetRecord(string Name, IReadOnlyList<IReadOnlyList<double>> Logits);
 
 /// <summary>An optimiser parameter group's learning rates, as saved in state.json.</summary>
 public sealed record OptimizerGroupRecord(float LearningRate, float InitialLearningRate);
@@ -103,6 +116,7 @@ public interface IRunState
 /// <param name="OptimizerSteps">Steps taken per parameter name (the tensors are in optimizer.safetensors).</param>
 /// <param name="OptimizerGroups">Learning rates per parameter group.</param>
 /// <param name="Metrics">Every completed epoch's record, as in metrics.jsonl.</param>
+/// <param name="ArchOptimizer">darts: the α optimiser's step counts and learning rate (its tensors are in arch_optimizer.safetensors); absent for agnas.</param>
 public sealed record RunState(
     string Format,
     int CompletedEpochs,
@@ -111,7 +125,8 @@ public sealed record RunState(
     string Backend,
     IReadOnlyDictionary<string, int> OptimizerSteps,
     IReadOnlyList<OptimizerGroupRecord> OptimizerGroups,
-    IReadOnlyList<EpochRecord> Metrics) : IRunState
+    IReadOnlyList<EpochRecord> Metrics,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SavedOptimizer? ArchOptimizer = null) : IRunState
 {
     public const string CurrentFormat = "agnas-search-state/1";
 

@@ -8,20 +8,24 @@ using AgNas.Search.Spaces.Darts;
 namespace AgNas.Search.Runs;
 
 /// <summary>
-/// Every setting of an attention-guided search (AGNAS Algorithm 1), with its default, in one place.
-/// <c>agnas search</c> builds one from its options, prints it, and writes it to the run folder's
-/// <c>config.json</c>; <c>--resume</c> reads it back from there. The defaults are the DARTS-space
-/// recipe of the reference code (agnas-facts §3.3): 50 epochs, batch 64, SGD lr 0.025 cosine to
-/// 0.001, momentum 0.9, weight decay 3e-4 on every parameter, gradient-norm clip 5, the first half
-/// of the training set trains the weights, seed 0. They hold for every space: the AGNAS paper searches
-/// NAS-Bench-201 with "hyper-parameters as DARTS" (agnas-facts §9). What differs by space is the
-/// supernet's size (<see cref="SupernetDefaults"/>): darts takes <see cref="Channels"/> = 16 and
-/// <see cref="Layers"/> = 8 by default (agnas-facts §3.2); nb201's supernet is fixed (C = 16, 3 × 5 cells)
-/// and leaves both null.
+/// Every setting of a search, with its default, in one place: an attention-guided search (AGNAS
+/// Algorithm 1) or, with <see cref="Method"/> = darts, the first-order DARTS baseline in the same
+/// supernet. <c>agnas search</c> builds one from its options, prints it, and writes it to the run
+/// folder's <c>config.json</c>; <c>--resume</c> reads it back from there. The defaults are the
+/// DARTS-space recipe of the reference code (agnas-facts §3.3): 50 epochs, batch 64, SGD lr 0.025
+/// cosine to 0.001, momentum 0.9, weight decay 3e-4 on every parameter, gradient-norm clip 5, the
+/// first half of the training set trains the weights, seed 0. DARTS' architecture optimiser is fixed
+/// at its published values (<see cref="AlphaStep"/>: Adam lr 3e-4, betas (0.5, 0.999), weight decay
+/// 1e-3), as the reference scripts leave them.
+/// <para>The recipe holds for every space: the AGNAS paper searches NAS-Bench-201 with "hyper-parameters
+/// as DARTS" (agnas-facts §9). What differs by space is the supernet's size (<see cref="SupernetDefaults"/>):
+/// the darts space takes <see cref="Channels"/> = 16 and <see cref="Layers"/> = 8 by default (agnas-facts
+/// §3.2); nb201's supernet is fixed (C = 16, 3 × 5 cells) and leaves both null.</para>
 /// </summary>
 public sealed record SearchConfig : IRunConfig<SearchConfig>
 {
     public const string DefaultSpace = SearchSpaces.Nb201;
+    public const string DefaultMethod = SearchMethods.Agnas;
     public const string DefaultDataset = "fashion-mnist";
     public const int DefaultEpochs = 50;
     public const int DefaultBatchSize = 64;
@@ -65,7 +69,7 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     /// <summary>Nesterov momentum (off in the AGNAS reference; on in NAS-Bench-201's own one-shot recipe).</summary>
     public bool Nesterov { get; init; }
 
-    /// <summary>L2 weight decay on every parameter (attention FCs included, as in the reference DARTS-space search).</summary>
+    /// <summary>L2 weight decay on every parameter (attention FCs included, as in the reference DARTS-space search; with darts, every parameter but α, which has its own optimiser).</summary>
     public double WeightDecay { get; init; } = DefaultWeightDecay;
 
     /// <summary>Maximum global L2 norm of the gradients (torch.nn.utils.clip_grad_norm_).</summary>
@@ -86,10 +90,18 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     /// <summary>The run folder. Empty means "not chosen yet"; the CLI fills in runs/&lt;space&gt;-&lt;dataset&gt;-&lt;yyyyMMdd-HHmmss&gt;.</summary>
     public string OutDir { get; init; } = "";
 
+    /// <summary>
+    /// "agnas" (<see cref="SearchMethod.Agnas"/>: attention modules trained with the weights, the
+    /// architecture read from their importance on the validation part) or "darts"
+    /// (<see cref="SearchMethod.Darts"/>: α per edge, one Adam step of α on a validation batch before
+    /// every SGD step of the weights, the architecture read from softmax(α)). A run keeps its method.
+    /// </summary>
+    public string Method { get; init; } = DefaultMethod;
+
     /// <summary>Whether derivation may choose the <c>none</c> op (off: excluded, as the reference code does in the DARTS space).</summary>
     public bool AllowNone { get; init; }
 
-    /// <summary>r of every attention module: hidden width floor(K·C / r). 8 as the reference uses in the DARTS space.</summary>
+    /// <summary>r of every attention module: hidden width floor(K·C / r). 8 as the reference uses in the DARTS space. Only the default is accepted with darts, which has no attention modules.</summary>
     public int Reduction { get; init; } = DefaultReduction;
 
     /// <summary>darts: C of the supernet's first stage (default 16; the stages have C, 2C, 4C). Null for nb201, whose supernet is fixed.</summary>
@@ -99,10 +111,12 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     public int? Layers { get; init; }
 
     /// <summary>
-    /// Collect the attention importance on un-augmented validation images (normalisation only).
+    /// Collect the attention importance on un-augmented validation images (normalisation only); with
+    /// darts, the α steps' validation batches are un-augmented too.
     /// Off by default: the validation part then goes through the same random crop (and flip, where
     /// the dataset uses it) as training, as the reference code does because its validation split is
-    /// drawn from the augmenting training dataset object (agnas-facts §6 item 5).
+    /// drawn from the augmenting training dataset object (agnas-facts §6 item 5; DARTS' own valid_queue
+    /// uses the training transform likewise).
     /// </summary>
     public bool CleanValidation { get; init; }
 
@@ -148,6 +162,9 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
         var p = new List<string>();
         if (string.IsNullOrWhiteSpace(Space)) p.Add("space is empty");
         if (string.IsNullOrWhiteSpace(Dataset)) p.Add("dataset is empty");
+        if (!SearchMethods.TryParse(Method, out var method)) p.Add(SearchMethods.UnknownMessage(Method));
+        else if (method == SearchMethod.Darts && Reduction != DefaultReduction)
+            p.Add($"reduction {Reduction} applies to attention modules, which the darts method does not have (leave it at {DefaultReduction})");
         RunSettings.AddSgdProblems(p, Epochs, BatchSize, LearningRate, LearningRateMin, Momentum, Nesterov, WeightDecay);
         if (!(GradClip > 0)) p.Add($"gradient clip {Fmt(GradClip)} must be > 0");
         if (!(TrainPortion > 0 && TrainPortion < 1)) p.Add($"train portion {Fmt(TrainPortion)} must lie strictly between 0 and 1");
@@ -158,10 +175,10 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
             p.Add($"channels {Fmt(Channels)} and layers {Fmt(Layers)} must be left unset for nb201: its supernet is NAS-Bench-201's skeleton, fixed at C = 16 and 3 × 5 cells");
         if (SearchSpaces.Is(Space, SearchSpaces.Darts))
         {
-            if (Channels is not >= 1) p.Add($"channels {Fmt(Channels)} must be at least 1 for darts");
+            if (Channels is not >= 1) p.Add($"channels {Fmt(Channels)} must be at least 1 for the darts space");
             if (Layers is not >= DartsSupernetConfig.MinLayers)
-                p.Add($"layers {Fmt(Layers)} must be at least {DartsSupernetConfig.MinLayers} for darts (reductions at L/3 and 2L/3 must leave a normal cell in each of the three stages)");
-            if (AllowNone) p.Add("allow-none does not apply to darts: its derivation never chooses 'none' (agnas-facts §2.1)");
+                p.Add($"layers {Fmt(Layers)} must be at least {DartsSupernetConfig.MinLayers} for the darts space (reductions at L/3 and 2L/3 must leave a normal cell in each of the three stages)");
+            if (AllowNone) p.Add("allow-none does not apply to the darts space: its derivation never chooses 'none' (agnas-facts §2.1)");
         }
         else if (Channels is < 1 || Layers is < 1)
         {
@@ -200,17 +217,22 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
 
     public string ToJson() => RunSettings<SearchConfig>.ToJson(this);
 
+    /// <summary>The search method as an enum (a method, not a property: every property is a setting in config.json).</summary>
+    /// <exception cref="ArgumentException"><see cref="Method"/> is not a method's name.</exception>
+    public SearchMethod ParsedMethod() => SearchMethods.Parse(Method);
+
     /// <summary>
     /// Reads config.json text. Every setting must be present and no other key may appear, so that a
     /// resumed run never silently takes a default that differs from the one the run started with.
-    /// The exceptions are <c>channels</c> and <c>layers</c>: config.json files written before they existed
-    /// lack them, and every such run was an nb201 one, which has neither, so they read as null.
+    /// The exceptions are keys added after runs were first written, each read with the value every earlier run had:
+    /// <c>method</c> (absent: "agnas", the only method then), <c>channels</c> and <c>layers</c> (absent: null, as
+    /// every earlier run was an nb201 one, which has neither).
     /// </summary>
     /// <exception cref="InvalidDataException">Not a JSON object, a missing or unknown key, or a value of the wrong type; the message names <paramref name="source"/>.</exception>
     public static SearchConfig FromJson(string json, string source) =>
         RunSettings<SearchConfig>.FromJson(WithLegacyKeys(json), source, "search");
 
-    /// <summary>The JSON with <c>"channels": null</c> and <c>"layers": null</c> added where an object lacks them; otherwise unchanged.</summary>
+    /// <summary>The JSON with the keys of <see cref="FromJson"/>'s exceptions added, with their legacy values, where an object lacks them; otherwise unchanged.</summary>
     private static string WithLegacyKeys(string json)
     {
         JsonNode? node;
@@ -224,10 +246,15 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
         }
         if (node is not JsonObject obj) return json;
         bool added = false;
-        foreach (var key in new[] { JsonName(nameof(Channels)), JsonName(nameof(Layers)) })
+        foreach (var (key, value) in new (string, JsonNode?)[]
+                 {
+                     (JsonName(nameof(Method)), JsonValue.Create(SearchMethods.Agnas)),
+                     (JsonName(nameof(Channels)), null),
+                     (JsonName(nameof(Layers)), null),
+                 })
         {
             if (obj.ContainsKey(key)) continue;
-            obj[key] = null;
+            obj[key] = value;
             added = true;
         }
         return added ? obj.ToJsonString() : json;

@@ -4,13 +4,14 @@ namespace AgNas.Search.Runs;
 /// <param name="Config">The resolved settings.</param>
 /// <param name="RunDirectory">The run folder (absolute).</param>
 /// <param name="Backend">Description of the backend.</param>
-/// <param name="ParameterCount">Trainable elements of the supernet (attention FCs included).</param>
+/// <param name="ParameterCount">Trainable elements of the supernet (attention FCs or α included).</param>
 /// <param name="AttentionModules">Number of attention modules (edges or layers over all cells).</param>
 /// <param name="TrainImages">Images of the weight-training part.</param>
 /// <param name="ValidImages">Images of the validation part.</param>
 /// <param name="TrainBatches">Training steps per epoch.</param>
 /// <param name="ValidBatches">Validation batches per epoch.</param>
 /// <param name="FirstEpoch">The epoch the run starts at (1 for a new run, completed + 1 when resuming).</param>
+/// <param name="AlphaParameters">Elements of α (darts; 0 for agnas), trained by Adam on validation batches.</param>
 public sealed record SearchStart(
     SearchConfig Config,
     string RunDirectory,
@@ -21,7 +22,8 @@ public sealed record SearchStart(
     int ValidImages,
     int TrainBatches,
     int ValidBatches,
-    int FirstEpoch);
+    int FirstEpoch,
+    long AlphaParameters = 0);
 
 /// <summary>
 /// Receives a search run's progress on the run's own thread (so a slow observer slows the run).
@@ -39,6 +41,9 @@ public class SearchObserver
 
     /// <summary>After training step <paramref name="step"/> (1-based) of the epoch; <paramref name="loss"/> is the batch's mean loss.</summary>
     public virtual void TrainStepCompleted(int epoch, int step, double loss) { }
+
+    /// <summary>darts: after the α step that precedes training step <paramref name="step"/>; <paramref name="loss"/> is its validation batch's mean loss.</summary>
+    public virtual void AlphaStepCompleted(int epoch, int step, double loss) { }
 
     /// <summary>After validation batch <paramref name="batch"/> (1-based) of the epoch's importance pass.</summary>
     public virtual void ValidationBatchCompleted(int epoch, int batch) { }

@@ -51,6 +51,17 @@ public sealed record SearchResult(SearchOutcome Outcome, string RunDirectory, in
 /// measures the supernet's validation accuracy), read each module's float64 accumulator once,
 /// <see cref="AttentionModule.StopImportance"/>. With <see cref="SearchConfig.CleanValidation"/>
 /// off the validation images get the training augmentation, as in the reference code.</para>
+/// <para><b>DARTS</b> (<see cref="SearchConfig.Method"/> = darts, <see cref="SearchMethod.Darts"/>): the
+/// supernet is built with α instead of attention modules (<see cref="IAlphaSupernet"/>). Before
+/// every training step, an <see cref="AlphaStep"/> updates α alone by Adam on the next validation
+/// batch (<see cref="AlphaBatches"/>: the validation part shuffled, with <see cref="SearchConfig.CleanValidation"/>'s
+/// augmentation); the training step then clears every gradient and updates the weights alone (α is
+/// in neither the SGD groups nor the clipped norm), so α is first-order DARTS' and the weights' step
+/// is the one above. The α order comes first as in DARTS' train_search.py (NAS-Bench-201's DARTS-V1
+/// steps the weights first). The epoch's validation pass then only measures the accuracy; the
+/// architecture is the space's rule on softmax(α) (<see cref="IAlphaSupernet.DeriveFromAlphas"/>),
+/// and the attention file holds softmax(α) per edge in place of the importances, plus α itself.
+/// The Adam state is saved beside the SGD state (<see cref="RunFolder.ArchOptimizerFile"/>).</para>
 /// <para><b>Determinism and resume</b>: the data order and augmentation of epoch e depend only on
 /// (seed, e) (<see cref="DataLoader"/>), the initial weights only on the seed, and the run folder
 /// holds everything else that changes (weights, BN statistics, momentum buffers, step counts,
@@ -70,7 +81,7 @@ public static class SearchRun
     /// <param name="observer">Progress callbacks; null for none.</param>
     /// <param name="resume">Continue the run saved in the out dir instead of starting one.</param>
     /// <param name="cancellation">Checked between steps; when set, the run returns <see cref="SearchOutcome.Interrupted"/>.</param>
-    /// <exception cref="ArgumentException">Invalid settings (all problems listed), or data too small to train.</exception>
+    /// <exception cref="ArgumentException">Invalid settings (all problems listed), data too small to train, or (darts) a supernet without α.</exception>
     /// <exception cref="IOException">A new run was asked for in a folder that already holds one.</exception>
     /// <exception cref="SearchResumeException">The folder cannot be resumed with these settings, or its files disagree.</exception>
     /// <exception cref="NonFiniteLossException">The training loss was NaN or infinite.</exception>
@@ -85,6 +96,7 @@ public static class SearchRun
         config = config.Resolved();
         config.Validate();
 
+        var method = config.ParsedMethod();
         var folder = new RunFolder(config.OutDir);
         using var runLock = folder.Lock();
         RunState? saved = null;
@@ -108,15 +120,26 @@ public static class SearchRun
             BatchSize = config.BatchSize, Shuffle = false, Training = false, Seed = seed,
             Augmentation = validAugmentation, Prefetch = config.Prefetch,
         });
+        // The α steps draw the validation part in their own shuffled order: the seed is derived, so
+        // that order is independent of the training part's.
+        using var alphaLoader = method == SearchMethod.Darts
+            ? new DataLoader(images, split.Valid, backend, new DataLoaderOptions
+            {
+                BatchSize = config.BatchSize, Shuffle = true, Training = true, Seed = CounterRandom.Hash(seed, RandomStreams.AlphaBatches),
+                Augmentation = validAugmentation, Prefetch = config.Prefetch,
+            })
+            : null;
         if (trainLoader.BatchesPerEpoch == 0)
             throw new ArgumentException($"Search: the weight-training part has {split.Train.Count} image(s) ({split}); a training step needs at least 2. Use more data or a larger --train-portion.");
+        if (alphaLoader is { BatchesPerEpoch: 0 })
+            throw new ArgumentException($"Search: the validation part has {split.Valid.Count} image(s) ({split}); a darts α step needs at least 2. Use more data or a smaller --train-portion.");
 
-        var supernet = factory(config.Space, new SupernetSpec(images.Channels, images.ClassCount, config.Reduction, config.AllowNone, config.Seed,
+        var supernet = factory(config.Space, new SupernetSpec(images.Channels, images.ClassCount, config.Reduction, config.AllowNone, config.Seed, method,
             config.Channels, config.Layers), backend);
         var net = supernet.Network;
         try
         {
-            var session = new Session(config, supernet, folder, backend, trainLoader, validLoader, observer, cancellation);
+            var session = new Session(config, supernet, folder, backend, trainLoader, validLoader, alphaLoader, observer, cancellation);
             return session.Run(saved);
         }
         finally
@@ -137,8 +160,15 @@ public static class SearchRun
         {
             throw new SearchResumeException(e.Message);
         }
+        if (state.Config.Method != config.Method)
+            throw new SearchResumeException(
+                $"{folder.Path} holds a search with method {state.Config.Method} and cannot be resumed with method {config.Method}: its checkpoint holds " +
+                (state.Config.Method == SearchMethods.Darts ? "α and the α optimiser's state, not attention modules" : "attention modules, not α") +
+                $". Resume it with method {state.Config.Method}, or start a new run in another folder.");
         if (RunSettings<SearchConfig>.ResumeProblem(folder.Path, config, state.Config, state.CompletedEpochs) is { } problem)
             throw new SearchResumeException(problem);
+        if (config.Method == SearchMethods.Darts && state.ArchOptimizer is null)
+            throw new SearchResumeException($"{folder.File(RunFolder.StateFile)} holds no α optimiser state (arch_optimizer), which a darts search saves every epoch; the folder cannot be resumed exactly.");
         return state;
     }
 
@@ -153,12 +183,17 @@ public static class SearchRun
         private readonly RunFolder _folder;
         private readonly IBackend _backend;
         private readonly DataLoader _trainLoader, _validLoader;
+        private readonly DataLoader? _alphaLoader;
         private readonly SearchObserver _observer;
         private readonly List<(string Name, Parameter Param)> _parameters;
         private readonly TrainingEpoch _epochs;
 
+        // darts only: the supernet's α view and α's names in the network.
+        private readonly IAlphaSupernet? _alphaNet;
+        private readonly List<(string Name, Parameter Param)> _alphas = [];
+
         public Session(SearchConfig config, ISearchSupernet supernet, RunFolder folder, IBackend backend, DataLoader trainLoader,
-            DataLoader validLoader, SearchObserver observer, CancellationToken cancellation)
+            DataLoader validLoader, DataLoader? alphaLoader, SearchObserver observer, CancellationToken cancellation)
         {
             _config = config;
             _supernet = supernet;
@@ -169,21 +204,33 @@ public static class SearchRun
             _backend = backend;
             _trainLoader = trainLoader;
             _validLoader = validLoader;
+            _alphaLoader = alphaLoader;
             _observer = observer;
-            _parameters = _net.NamedParameters().ToList();
-            _epochs = new TrainingEpoch(_net, backend, config.GradClip, cancellation, "search", folder);
+            if (alphaLoader is not null)
+            {
+                _alphaNet = supernet as IAlphaSupernet;
+                if (_alphaNet is null || _alphaNet.AlphaSets.Count == 0)
+                    throw new ArgumentException(
+                        $"Search: the {config.Space} supernet has no architecture parameters α, so it cannot be searched with method {SearchMethods.Darts}; " +
+                        $"search it with {SearchMethods.Agnas}, or give the space an {nameof(IAlphaSupernet)} build.");
+                _alphas = NameAlphas(_net, _alphaNet.AlphaSets);
+            }
+            var alphaParams = _alphas.Select(a => a.Param).ToHashSet(ReferenceEqualityComparer.Instance);
+            _parameters = _net.NamedParameters().Where(p => !alphaParams.Contains(p.Param)).ToList();
+            _epochs = new TrainingEpoch(_net, backend, config.GradClip, cancellation, "search", folder, _parameters.Select(p => p.Param));
         }
 
         public SearchResult Run(RunState? saved)
         {
             using var sgd = new Sgd(_parameters, (float)_config.LearningRate, (float)_config.Momentum,
                 weightDecay: (float)_config.WeightDecay, nesterov: _config.Nesterov);
+            using var alphaStep = _alphas.Count > 0 ? new AlphaStep(_net, _alphas) : null;
             var metrics = new List<EpochRecord>();
             var history = new List<AttentionSnapshot>();
             int completed = 0;
             if (saved is not null)
             {
-                Restore(saved, sgd);
+                Restore(saved, sgd, alphaStep);
                 completed = saved.CompletedEpochs;
                 metrics.AddRange(saved.Metrics);
                 for (int e = 1; e <= completed; e++) history.Add(_folder.ReadAttention(e));
@@ -193,7 +240,8 @@ public static class SearchRun
             _folder.Create();
             _folder.WriteConfig(_config);
             _observer.Started(new SearchStart(_config, _folder.Path, _backend.Description, _net.ParameterCount(), _modules.Count,
-                _trainLoader.ImagesPerEpoch, _validLoader.ImagesPerEpoch, _trainLoader.BatchesPerEpoch, _validLoader.BatchesPerEpoch, completed + 1));
+                _trainLoader.ImagesPerEpoch, _validLoader.ImagesPerEpoch, _trainLoader.BatchesPerEpoch, _validLoader.BatchesPerEpoch, completed + 1,
+                _alphas.Sum(a => a.Param.Data.Size)));
 
             for (int epoch = completed + 1; epoch <= _config.Epochs; epoch++)
             {
@@ -201,11 +249,11 @@ public static class SearchRun
                 double lr = TrainingEpoch.LearningRateOf(sgd);
                 _observer.EpochStarted(epoch, lr);
                 var total = Stopwatch.StartNew();
-                var train = _epochs.Train(_trainLoader, epoch, sgd, completed, (step, loss) => _observer.TrainStepCompleted(epoch, step, loss));
+                var train = Train(epoch, sgd, alphaStep, completed);
                 if (train is null) return Interrupted(completed, metrics);
                 var valid = CollectImportance(epoch);
                 if (valid is null) return Interrupted(completed, metrics);
-                var arch = _supernet.Derive(valid.Value.Importance);
+                var arch = _alphaNet is null ? _supernet.Derive(valid.Value.Importance) : _alphaNet.DeriveFromAlphas();
                 double seconds = total.Elapsed.TotalSeconds;
 
                 var t = train.Value;
@@ -214,12 +262,30 @@ public static class SearchRun
                 var snapshot = Snapshot(epoch, arch, valid.Value.Importance, valid.Value.Totals.Images);
                 metrics.Add(record);
                 history.Add(snapshot);
-                Save(epoch, sgd, metrics, snapshot, arch);
+                Save(epoch, sgd, alphaStep, metrics, snapshot, arch);
                 completed = epoch;
                 if (_config.Plots && RunPlots.Write(_folder, metrics, history) is { } warning) _observer.Warning(warning);
                 _observer.EpochCompleted(record, arch);
             }
             return new SearchResult(SearchOutcome.Completed, _folder.Path, completed, _config.Epochs, metrics.LastOrDefault());
+        }
+
+        /// <summary>The epoch's weight training; with darts, each step preceded by an α step on the next validation batch. Null when cancelled.</summary>
+        private TrainTotals? Train(int epoch, Sgd sgd, AlphaStep? alphaStep, int completed)
+        {
+            Action<int, double> stepCompleted = (step, loss) => _observer.TrainStepCompleted(epoch, step, loss);
+            if (alphaStep is null) return _epochs.Train(_trainLoader, epoch, sgd, completed, stepCompleted);
+            using var batches = new AlphaBatches(_alphaLoader!, epoch, _trainLoader.BatchesPerEpoch);
+            return _epochs.Train(_trainLoader, epoch, sgd, completed, stepCompleted, step =>
+            {
+                float loss;
+                using (var batch = batches.Next())
+                {
+                    if (!alphaStep.TryStep(batch.Images, batch.Labels, out loss))
+                        throw _epochs.NonFinite(_trainLoader.BatchesPerEpoch, epoch, step, loss, AlphaStep.LearningRate, completed, "architecture (α) loss", "α");
+                }
+                _observer.AlphaStepCompleted(epoch, step, loss);
+            });
         }
 
         private SearchResult Interrupted(int completed, List<EpochRecord> metrics) =>
@@ -256,7 +322,9 @@ public static class SearchRun
             var edges = arch.Edges.Select(e => new AttentionEdgeRecord(e.Edge, names.Take(e.Importance.Count).ToList(), e.Importance.ToList(),
                 e.Chosen, ChosenName(e.Chosen, names), e.Group)).ToList();
             var modules = importance.Select((v, i) => new AttentionModuleRecord(_moduleNames[i], v)).ToList();
-            return new AttentionSnapshot(epoch, arch.Text, arch.SkipConnectCount, validImages, names.ToList(), edges, modules);
+            var alphas = _alphaNet?.AlphaSets.Select((set, i) => new AlphaSetRecord(_alphas[i].Name,
+                set.Logits().Select(row => (IReadOnlyList<double>)row.Select(v => (double)v).ToList()).ToList())).ToList();
+            return new AttentionSnapshot(epoch, arch.Text, arch.SkipConnectCount, validImages, names.ToList(), edges, modules, alphas);
         }
 
         private static string ChosenName(int chosen, IReadOnlyList<string> names) =>
@@ -264,21 +332,38 @@ public static class SearchRun
             : chosen >= 0 && chosen < names.Count ? names[chosen] : $"#{chosen}";
 
         /// <summary>Writes the epoch's files, state.json last.</summary>
-        private void Save(int epoch, Sgd sgd, List<EpochRecord> metrics, AttentionSnapshot snapshot, DerivedArchitecture arch)
+        private void Save(int epoch, Sgd sgd, AlphaStep? alphaStep, List<EpochRecord> metrics, AttentionSnapshot snapshot, DerivedArchitecture arch)
         {
             _folder.WriteAttention(snapshot);
             _folder.WriteMetrics(metrics);
             _folder.WriteArch(arch.Text);
             if (arch.Files is not null) _folder.WriteArchFiles(arch.Files);
             var optimizer = _folder.SaveTraining(_net, sgd, epoch);
+            var archOptimizer = alphaStep is null ? null : _folder.SaveOptimizer(RunFolder.ArchOptimizerFile, alphaStep.Optimizer, epoch);
             _folder.WriteState(new RunState(RunState.CurrentFormat, epoch, epoch == _config.Epochs, _config, _backend.Description,
-                optimizer.Steps, optimizer.Groups, metrics.ToList()));
+                optimizer.Steps, optimizer.Groups, metrics.ToList(), archOptimizer));
         }
 
-        /// <summary>Loads the weights and the optimiser state of the last completed epoch.</summary>
-        private void Restore(RunState saved, Sgd sgd) =>
+        /// <summary>Loads the weights (α included) and the optimisers' state of the last completed epoch.</summary>
+        private void Restore(RunState saved, Sgd sgd, AlphaStep? alphaStep)
+        {
+            Func<string, Exception> error = message => new SearchResumeException(message);
             _folder.RestoreTraining(_net, sgd, _backend, saved.CompletedEpochs, new SavedOptimizer(saved.OptimizerSteps, saved.OptimizerGroups),
-                "supernet", message => new SearchResumeException(message));
+                "supernet", error);
+            if (alphaStep is not null)
+                _folder.RestoreOptimizer(RunFolder.ArchOptimizerFile, alphaStep.Optimizer, _backend, saved.CompletedEpochs, saved.ArchOptimizer!, error);
+        }
+    }
+
+    /// <summary>Each α set's parameter with its dotted name in the network.</summary>
+    /// <exception cref="InvalidOperationException">An α is not a parameter of the network (it would be neither trained in the graph nor saved).</exception>
+    private static List<(string Name, Parameter Param)> NameAlphas(Module net, IReadOnlyList<Alpha.AlphaSet> sets)
+    {
+        var names = new Dictionary<Parameter, string>(ReferenceEqualityComparer.Instance);
+        foreach (var (name, p) in net.NamedParameters()) names.TryAdd(p, name);
+        return sets.Select(set => names.TryGetValue(set.Alpha, out var name)
+            ? (name, set.Alpha)
+            : throw new InvalidOperationException($"The supernet's α set '{set.Name}' is not a parameter of its Network: it would be neither saved nor restored.")).ToList();
     }
 
     /// <summary>Each attention module's dotted name in the network.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using AgNas.Search.Data;
+using AgNas.Search.Spaces.Darts;
 using AgNas.Search.Spaces.Nb201;
 
 namespace AgNas.Search.Runs;
@@ -8,17 +9,24 @@ namespace AgNas.Search.Runs;
 /// <summary>
 /// Every setting of a training run from scratch of one architecture (<see cref="TrainRun"/>), with its
 /// default, in one place. <c>agnas train</c> builds one from its options, prints it, and writes it to
-/// the run folder's <c>config.json</c>; <c>--resume</c> reads it back from there.
-/// <para>The defaults are NAS-Bench-201's own training recipe (AutoDL <c>configs/nas-benchmark/hyper-opts/200E.config</c>
+/// the run folder's <c>config.json</c>; <c>--resume</c> reads it back from there. Each space has its own
+/// recipe (<see cref="ForSpace"/>): the record's initial values are the nb201 one, the <c>Darts*</c>
+/// constants the darts one.
+/// <para>The nb201 defaults are NAS-Bench-201's own training recipe (AutoDL <c>configs/nas-benchmark/hyper-opts/200E.config</c>
 /// with <c>procedures/funcs_nasbench.py</c>): 200 epochs, batch 256, SGD lr 0.1 with Nesterov momentum 0.9,
 /// weight decay 5e-4 on every parameter, cosine to 0 stepped once per epoch (epoch e at t = e − 1, as
 /// <c>scheduler.update(epoch, 0.0)</c> does there), and <b>no gradient clipping</b>: the benchmark's
 /// training step is zero_grad → forward → loss → backward → step. <see cref="GradClip"/> can switch
 /// clipping on (5 is the value of the DARTS-style search recipes).</para>
-/// <para>Augmentation is not a setting: training images get the dataset catalog's random crop
-/// (<see cref="DatasetInfo.CropPadding"/>) and horizontal flip (<see cref="DatasetInfo.FlipByDefault"/>)
-/// and its normalisation, test images the normalisation only (for CIFAR, NB201's own transforms).
-/// <see cref="Dataset"/> therefore fixes them.</para>
+/// <para>The darts recipe is DARTS' / AGNAS's retraining (agnas-facts §3.4, <c>DS/train.py</c>): 600 epochs, batch 96,
+/// SGD lr 0.025 (momentum 0.9, not Nesterov) cosine to 0, weight decay 3e-4, gradient L2 norm clipped at 5,
+/// cutout 16, drop-path ramped linearly to 0.2, auxiliary head weighted 0.4, C = 36, 20 cells.</para>
+/// <para>Augmentation: training images get the dataset catalog's random crop (<see cref="DatasetInfo.CropPadding"/>)
+/// and horizontal flip (<see cref="DatasetInfo.FlipByDefault"/>), its normalisation, then <see cref="Cutout"/> when
+/// above 0; test images the normalisation only (for CIFAR, NB201's and DARTS' own transforms).</para>
+/// <para>Settings of one space only (<see cref="Genotype"/>, <see cref="Channels"/>, <see cref="Layers"/>,
+/// <see cref="DropPath"/>, <see cref="AuxiliaryWeight"/> are darts-only; <see cref="Arch"/> is nb201-only) are
+/// empty or null in the other, and <see cref="Problems"/> refuses them there.</para>
 /// </summary>
 public sealed record TrainConfig : IRunConfig<TrainConfig>
 {
@@ -34,12 +42,44 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
     public const int DefaultSeed = 0;
     public const string DefaultDevice = "cpu";
     public const int DefaultPrefetch = 2;
+    public const int DefaultCutout = 0;
 
-    /// <summary>The space whose evaluation network is trained (only "nb201": NAS-Bench-201's <c>TinyNetwork</c>, C = 16, N = 5).</summary>
+    // The darts recipe (agnas-facts §3.4).
+    public const int DartsEpochs = 600;
+    public const int DartsBatchSize = 96;
+    public const double DartsLearningRate = 0.025;
+    public const double DartsLearningRateMin = 0;
+    public const double DartsMomentum = 0.9;
+    public const bool DartsNesterov = false;
+    public const double DartsWeightDecay = 3e-4;
+    public const double DartsGradClip = 5;
+    public const int DartsCutout = 16;
+    public const double DartsDropPath = 0.2;
+    public const double DartsAuxiliaryWeight = 0.4;
+    public const int DartsChannels = 36;
+    public const int DartsLayers = 20;
+
+    /// <summary>The DARTS space's name.</summary>
+    public const string DartsSpace = "darts";
+
+    /// <summary>The space whose evaluation network is trained: "nb201" (NAS-Bench-201's <c>TinyNetwork</c>, C = 16, N = 5) or "darts" (<see cref="DartsNetwork"/>).</summary>
     public string Space { get; init; } = DefaultSpace;
 
-    /// <summary>The architecture in the space's format (NB201: <c>|op~0|+|op~0|op~1|+|op~0|op~1|op~2|</c>). No default: it must be given.</summary>
+    /// <summary>nb201: the cell, <c>|op~0|+|op~0|op~1|+|op~0|op~1|op~2|</c>. No default: it must be given. Empty in the darts space.</summary>
     public string Arch { get; init; } = "";
+
+    /// <summary>
+    /// darts: the architecture (<see cref="DartsArchitecture.Resolve"/>: DARTS_V2, AGNAS, a DARTS genotype, a five-cell list, or a file
+    /// holding one or a five-cell JSON object). <see cref="Resolved"/> stores its canonical text, so config.json holds the cells
+    /// themselves. No default: it must be given. Empty in the nb201 space.
+    /// </summary>
+    public string Genotype { get; init; } = "";
+
+    /// <summary>darts: C, the first stage's cell width (recipe 36). Null in the nb201 space (fixed at C = 16).</summary>
+    public int? Channels { get; init; }
+
+    /// <summary>darts: cells L (recipe 20; cells L/3 and 2L/3 reduce). Null in the nb201 space (fixed at 3 × 5 cells).</summary>
+    public int? Layers { get; init; }
 
     /// <summary>Catalog dataset name (see <see cref="DatasetCatalog.Names"/>); the network trains on its whole training set and is tested on its test set.</summary>
     public string Dataset { get; init; } = DefaultDataset;
@@ -67,8 +107,17 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
     /// <summary>L2 weight decay on every parameter (BN and classifier included, as NB201 does).</summary>
     public double WeightDecay { get; init; } = DefaultWeightDecay;
 
-    /// <summary>Maximum global L2 norm of the gradients (torch.nn.utils.clip_grad_norm_); null = no clipping, NB201's recipe.</summary>
+    /// <summary>Maximum global L2 norm of the gradients (torch.nn.utils.clip_grad_norm_); null = no clipping, NB201's recipe (darts: 5).</summary>
     public double? GradClip { get; init; }
+
+    /// <summary>Side of the cutout square on training images (DARTS <c>Cutout(16)</c>, after normalisation); 0 = none (nb201's recipe; darts: 16).</summary>
+    public int Cutout { get; init; } = DefaultCutout;
+
+    /// <summary>darts: the drop-path probability reached at the last epoch; epoch e (1-based) of E uses DropPath·(e − 1)/E (DARTS' ramp). Null in the nb201 space.</summary>
+    public double? DropPath { get; init; }
+
+    /// <summary>darts: weight of the auxiliary head's cross-entropy in the training loss; 0 = no auxiliary head. Null in the nb201 space.</summary>
+    public double? AuxiliaryWeight { get; init; }
 
     /// <summary>Train on only the first N images of the training set (file order); null = all. The test set is always used whole.</summary>
     public int? Subset { get; init; }
@@ -92,40 +141,91 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
     public static string DefaultOutDir(string space, string dataset, DateTime time) =>
         Path.Combine("runs", $"train-{space}-{dataset}-{time.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
 
+    /// <summary>The recipe of <paramref name="space"/> (case-insensitive): the nb201 defaults of this record, or the darts recipe; an unknown space gets the nb201 ones.</summary>
+    public static TrainConfig ForSpace(string space) =>
+        string.Equals(space, DartsSpace, StringComparison.OrdinalIgnoreCase)
+            ? new TrainConfig
+            {
+                Space = DartsSpace, Epochs = DartsEpochs, BatchSize = DartsBatchSize, LearningRate = DartsLearningRate, LearningRateMin = DartsLearningRateMin,
+                Momentum = DartsMomentum, Nesterov = DartsNesterov, WeightDecay = DartsWeightDecay, GradClip = DartsGradClip, Cutout = DartsCutout,
+                DropPath = DartsDropPath, AuxiliaryWeight = DartsAuxiliaryWeight, Channels = DartsChannels, Layers = DartsLayers,
+            }
+            : new TrainConfig { Space = space };
+
+    /// <summary>Whether <see cref="Space"/> is the darts space.</summary>
+    public bool IsDartsSpace() => string.Equals(Space, DartsSpace, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether <see cref="Space"/> is the nb201 space.</summary>
+    public bool IsNb201Space() => string.Equals(Space, SearchSpaces.Nb201, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// This config with the device resolved (<see cref="RunSettings.ResolveDevice"/>), <see cref="DataDir"/>
-    /// and <see cref="OutDir"/> made absolute, and a valid NB201 <see cref="Arch"/> in its canonical form
-    /// (each node's inputs ascending), so that config.json means the same from any working directory and
-    /// two spellings of one cell compare equal. A malformed arch is left as it is, for <see cref="TrainRun"/> to report.
+    /// and <see cref="OutDir"/> made absolute, a valid NB201 <see cref="Arch"/> in its canonical form
+    /// (each node's inputs ascending) and a valid DARTS <see cref="Genotype"/> (name, file or text) as its canonical text,
+    /// so that config.json means the same from any working directory and two spellings of one architecture compare
+    /// equal. A malformed arch or genotype is left as it is, for <see cref="TrainRun"/> to report.
     /// </summary>
     /// <exception cref="FormatException">The device is not a device name.</exception>
     public TrainConfig Resolved() => this with
     {
-        Arch = string.Equals(Space, SearchSpaces.Nb201, StringComparison.OrdinalIgnoreCase) && Nb201Arch.TryParse(Arch, out var cell) ? cell.ToString() : Arch,
+        Arch = Nb201Arch.TryParse(Arch, out var cell) ? cell.ToString() : Arch,
+        Genotype = Genotype.Length > 0 && TryResolveGenotype(Genotype) is { } architecture ? architecture.ToString() : Genotype,
         Device = RunSettings.ResolveDevice(Device),
         DataDir = RunSettings.FullPath(DataDir),
         OutDir = RunSettings.FullPath(OutDir)!,
     };
 
+    private static DartsArchitecture? TryResolveGenotype(string genotype)
+    {
+        try
+        {
+            return DartsArchitecture.Resolve(genotype, "genotype");
+        }
+        catch (DartsGenotypeFormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// Every problem with the values, each naming the setting; empty when the config can run. The
-    /// arch string is only checked for being there: its space parses it (<see cref="TrainRun"/>) and
-    /// reports a malformed one with its own message.
+    /// arch and genotype are only checked for being there (in their space) and absent in the other: the space
+    /// parses them (<see cref="TrainRun"/>) and reports a malformed one with its own message.
     /// </summary>
     public IReadOnlyList<string> Problems()
     {
         var p = new List<string>();
         if (string.IsNullOrWhiteSpace(Space)) p.Add("space is empty");
-        if (string.IsNullOrWhiteSpace(Arch)) p.Add("arch is empty");
+        if (IsDartsSpace())
+        {
+            if (string.IsNullOrWhiteSpace(Genotype)) p.Add("genotype is empty (the darts space trains a DARTS genotype or five-cell architecture)");
+            if (!string.IsNullOrEmpty(Arch)) p.Add("arch is set, but the darts space takes a genotype (arch is the nb201 cell)");
+            if (Channels is not >= 1) p.Add($"channels {Fmt(Channels)} must be >= 1");
+            if (Layers is not >= DartsStages.MinLayers) p.Add($"layers {Fmt(Layers)} must be >= {DartsStages.MinLayers} (two reduction cells after a normal one)");
+            if (DropPath is not (>= 0 and < 1)) p.Add($"drop path {Fmt(DropPath)} must be in [0, 1)");
+            if (AuxiliaryWeight is not double w || !(w >= 0 && double.IsFinite(w))) p.Add($"auxiliary weight {Fmt(AuxiliaryWeight)} must be >= 0 (0: no auxiliary head)");
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(Arch)) p.Add("arch is empty");
+            if (!string.IsNullOrEmpty(Genotype)) p.Add($"genotype is set, but the {Space} space takes an arch (genotype is for the darts space)");
+            foreach (var (name, value) in new (string, object?)[] { ("channels", Channels), ("layers", Layers), ("drop path", DropPath), ("auxiliary weight", AuxiliaryWeight) })
+            {
+                if (value is not null) p.Add($"{name} {RunSettings.FormatValue(value)} is a darts setting; the {Space} space's network is fixed (leave it out)");
+            }
+        }
         if (string.IsNullOrWhiteSpace(Dataset)) p.Add("dataset is empty");
         RunSettings.AddSgdProblems(p, Epochs, BatchSize, LearningRate, LearningRateMin, Momentum, Nesterov, WeightDecay);
         if (GradClip is double clip && !(clip > 0)) p.Add($"gradient clip {RunSettings.Fmt(clip)} must be > 0 (or absent: no clipping)");
+        if (Cutout < 0) p.Add($"cutout {Cutout} must be >= 0 (0: none)");
         if (Subset is < 2) p.Add($"subset {Subset} must be at least 2 images (batch norm in training)");
         if (Seed < 0) p.Add($"seed {Seed} must be >= 0");
         if (RunSettings.DeviceProblem(Device) is { } device) p.Add(device);
         if (OutDir.Length == 0) p.Add("the run folder (out dir) is not set");
         return p;
     }
+
+    private static string Fmt(object? value) => RunSettings.FormatValue(value);
 
     /// <summary>Throws when <see cref="Problems"/> finds any.</summary>
     /// <exception cref="ArgumentException">Listing every problem.</exception>

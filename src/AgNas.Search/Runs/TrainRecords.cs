@@ -6,7 +6,7 @@ namespace AgNas.Search.Runs;
 /// <summary>One epoch of a training run: a line of its metrics.jsonl. Accuracies are percentages.</summary>
 /// <param name="Epoch">1-based epoch number.</param>
 /// <param name="LearningRate">The SGD learning rate of every step of the epoch.</param>
-/// <param name="TrainLoss">Mean cross-entropy over the epoch's training images (train mode, augmented).</param>
+/// <param name="TrainLoss">Mean cross-entropy of the classifier over the epoch's training images (train mode, augmented); an auxiliary head's term is not included.</param>
 /// <param name="TrainAccuracy">Top-1 accuracy (%) of the training forwards of the epoch, as the weights changed.</param>
 /// <param name="TestLoss">Mean cross-entropy on the test set after the epoch (eval mode, no augmentation).</param>
 /// <param name="TestAccuracy">Top-1 accuracy (%) on the test set after the epoch.</param>
@@ -80,8 +80,9 @@ public sealed record TrainResult(TrainOutcome Outcome, string RunDirectory, int 
 /// <param name="Config">The resolved settings.</param>
 /// <param name="RunDirectory">The run folder (absolute).</param>
 /// <param name="Backend">Description of the backend.</param>
-/// <param name="Arch">The architecture in its canonical form.</param>
-/// <param name="ParameterCount">Trainable elements of the network.</param>
+/// <param name="Arch">The architecture in its canonical form (nb201: the cell string; darts: the genotype or five-cell text).</param>
+/// <param name="ParameterCount">Trainable elements of the network, an auxiliary head excluded (as published counts are).</param>
+/// <param name="AuxiliaryParameterCount">Trainable elements of the auxiliary head (0 without one).</param>
 /// <param name="BenchmarkCheck">The count against NAS-Bench-201's published one; null when no benchmark dataset has the class count.</param>
 /// <param name="TrainImages">Images trained on per epoch.</param>
 /// <param name="TestImages">Images of the test pass.</param>
@@ -96,6 +97,7 @@ public sealed record TrainStart(
     string Backend,
     string Arch,
     long ParameterCount,
+    long AuxiliaryParameterCount,
     Nb201ParameterCheck? BenchmarkCheck,
     int TrainImages,
     int TestImages,

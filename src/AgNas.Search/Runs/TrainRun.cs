@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using AgNas.Autograd.Modules;
 using AgNas.Autograd.Optim;
 using AgNas.Search.Data;
+using AgNas.Search.Spaces.Darts;
 using AgNas.Search.Spaces.Nb201;
 using AgNas.Tensors;
 
@@ -9,9 +11,11 @@ namespace AgNas.Search.Runs;
 /// <summary>
 /// Trains one architecture's evaluation network from scratch (<c>agnas train</c>): for the nb201
 /// space, NAS-Bench-201's <see cref="Nb201Network"/> (C = 16, N = 5, affine BN, the benchmark's
-/// residual reduction blocks) with the input channels and classes of the dataset, on the whole
+/// residual reduction blocks); for the darts space, the <see cref="DartsNetwork"/> of the genotype or
+/// five-cell architecture (C, L, drop-path and auxiliary head from the config; agnas-facts §3.4) — each with
+/// the input channels, image size and classes of the dataset, on the whole
 /// training set (or its first <see cref="TrainConfig.Subset"/> images), tested on the whole test set
-/// after every epoch (eval mode, no gradients). Every epoch is saved to the run folder
+/// after every epoch (eval mode, no gradients: no drop-path, no auxiliary head). Every epoch is saved to the run folder
 /// (<see cref="RunFolder"/>: config.json, metrics.jsonl, checkpoint.safetensors, optimizer.safetensors,
 /// state.json, curves.png).
 /// <para>The steps and the test pass are <see cref="TrainingEpoch"/>'s, the learning rate is the
@@ -20,6 +24,9 @@ namespace AgNas.Search.Runs;
 /// 0-based epoch), and the run folder, resume and cancellation work as in <see cref="SearchRun"/>:
 /// on the CPU, a run interrupted after any step and resumed from its last saved epoch ends with the
 /// same bytes as an uninterrupted one.</para>
+/// <para>darts: epoch e (1-based) of E trains with drop-path probability DropPath·(e − 1)/E (DARTS sets
+/// <c>drop_path_prob · epoch / epochs</c> with a 0-based epoch), and every step minimises the classifier's
+/// cross-entropy plus AuxiliaryWeight times the auxiliary head's (<see cref="ITrainingStepNetwork"/>).</para>
 /// <para>The test set chooses nothing: the weights saved are the last epoch's, and the best test
 /// accuracy is reported beside the final one as the optimistic figure it is (it is picked on the
 /// test set, as the AGNAS retraining code does; agnas-facts §6.11).</para>
@@ -27,7 +34,7 @@ namespace AgNas.Search.Runs;
 public static class TrainRun
 {
     /// <summary>The spaces whose evaluation network <see cref="Run"/> can build.</summary>
-    public static IReadOnlyList<string> Spaces { get; } = [SearchSpaces.Nb201];
+    public static IReadOnlyList<string> Spaces { get; } = [SearchSpaces.Nb201, TrainConfig.DartsSpace];
 
     /// <summary>
     /// Runs (or, with <paramref name="resume"/>, continues) the training described by
@@ -40,6 +47,7 @@ public static class TrainRun
     /// <param name="cancellation">Checked between steps; when set, the run returns <see cref="TrainOutcome.Interrupted"/>.</param>
     /// <exception cref="ArgumentException">Invalid settings (all problems listed), an unknown space, or data that does not fit.</exception>
     /// <exception cref="Nb201ArchFormatException">The arch is not a valid NB201 string (a one-line message).</exception>
+    /// <exception cref="DartsGenotypeFormatException">The genotype is not a valid DARTS architecture (a one-line message).</exception>
     /// <exception cref="IOException">A new run was asked for in a folder that already holds one.</exception>
     /// <exception cref="TrainResumeException">The folder cannot be resumed with these settings, or its files disagree.</exception>
     /// <exception cref="NonFiniteLossException">The training loss was NaN or infinite.</exception>
@@ -52,7 +60,7 @@ public static class TrainRun
         observer ??= TrainObserver.None;
         config = config.Resolved();
         config.Validate();
-        var arch = ParseArch(config);
+        CheckArchitecture(config);
         if (data.Train.Channels != data.Test.Channels || data.Train.ClassCount != data.Test.ClassCount
             || data.Train.Height != data.Test.Height || data.Train.Width != data.Test.Width)
             throw new ArgumentException($"Training: the training set ({data.Train}) and the test set ({data.Test}) differ in image size or classes.");
@@ -66,7 +74,7 @@ public static class TrainRun
 
         var backend = Backends.Get(config.Device);
         var images = config.Subset is int subset ? data.Train.Take(subset) : data.Train;
-        var trainAugmentation = Augmentation.Training(data.Info);
+        var trainAugmentation = Augmentation.Training(data.Info, cutout: config.Cutout);
         var testAugmentation = Augmentation.Evaluation(data.Info);
         ulong seed = (ulong)config.Seed;
         using var trainLoader = new DataLoader(images, Enumerable.Range(0, images.Count).ToArray(), backend, new DataLoaderOptions
@@ -84,27 +92,99 @@ public static class TrainRun
         if (testLoader.BatchesPerEpoch == 0)
             throw new ArgumentException($"Training: the test set ({data.Test}) is empty.");
 
-        using var net = new Nb201Network(new Nb201NetworkConfig(arch)
+        using var built = Build(config, images, backend);
+        var start = new TrainStart(config, folder.Path, backend.Description, built.Arch, built.ParameterCount, built.AuxiliaryParameterCount, built.BenchmarkCheck,
+            trainLoader.ImagesPerEpoch, testLoader.ImagesPerEpoch, trainLoader.BatchesPerEpoch, testLoader.BatchesPerEpoch,
+            trainAugmentation.ToString(), testAugmentation.ToString(), (saved?.CompletedEpochs ?? 0) + 1);
+        return new Session(config, built, folder, backend, trainLoader, testLoader, observer, cancellation).Run(saved, start);
+    }
+
+    /// <summary>Parses the config's architecture in its space, for its errors only.</summary>
+    /// <param name="config">The settings.</param>
+    /// <param name="genotypeSource">How the DARTS genotype was given, for messages (the CLI passes "--genotype").</param>
+    /// <exception cref="ArgumentException">Unknown space.</exception>
+    /// <exception cref="Nb201ArchFormatException">Malformed NB201 string.</exception>
+    /// <exception cref="DartsGenotypeFormatException">Malformed DARTS genotype, unreadable genotype file, or an op outside the searched set.</exception>
+    public static void CheckArchitecture(TrainConfig config, string genotypeSource = "genotype")
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.IsDartsSpace()) ParseGenotype(config, genotypeSource);
+        else ParseArch(config);
+    }
+
+    /// <summary>The config's NB201 cell.</summary>
+    /// <exception cref="ArgumentException">The space is not nb201 (or not known).</exception>
+    /// <exception cref="Nb201ArchFormatException">Malformed NB201 string.</exception>
+    public static Nb201Arch ParseArch(TrainConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (!config.IsNb201Space()) throw UnknownSpace(config);
+        return Nb201Arch.Parse(config.Arch);
+    }
+
+    /// <summary>The config's DARTS architecture (<see cref="DartsArchitecture.Resolve"/>: a name, a file or text).</summary>
+    /// <param name="config">The settings.</param>
+    /// <param name="source">How the genotype was given, for messages.</param>
+    /// <exception cref="ArgumentException">The space is not darts.</exception>
+    /// <exception cref="DartsGenotypeFormatException">Malformed, unreadable, or an op outside the searched set.</exception>
+    public static DartsArchitecture ParseGenotype(TrainConfig config, string source = "genotype")
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (!config.IsDartsSpace()) throw UnknownSpace(config);
+        return DartsArchitecture.Resolve(config.Genotype, source);
+    }
+
+    private static ArgumentException UnknownSpace(TrainConfig config) =>
+        Spaces.Contains(config.Space, StringComparer.OrdinalIgnoreCase)
+            ? new ArgumentException($"Training: the {config.Space} space has no {(config.IsDartsSpace() ? "NB201 arch" : "DARTS genotype")}.")
+            : new ArgumentException($"Training: unknown space '{config.Space}'; expected one of: {string.Join(", ", Spaces)}.");
+
+    /// <summary>The evaluation network of the config's space for these images, with what the run reports about it.</summary>
+    private static BuiltNetwork Build(TrainConfig config, ImageDataset images, IBackend backend)
+    {
+        ulong seed = (ulong)config.Seed;
+        if (config.IsDartsSpace())
+        {
+            var architecture = ParseGenotype(config);
+            var darts = new DartsNetwork(new DartsNetworkConfig(architecture)
+            {
+                InputChannels = images.Channels,
+                ImageHeight = images.Height,
+                ImageWidth = images.Width,
+                Classes = images.ClassCount,
+                Channels = config.Channels!.Value,
+                Layers = config.Layers!.Value,
+                AuxiliaryWeight = config.AuxiliaryWeight!.Value,
+                Seed = seed,
+            }, backend);
+            double maxDropPath = config.DropPath!.Value;
+            return new BuiltNetwork(darts, architecture.ToString(), darts.ParameterCountWithoutAuxiliary(), darts.AuxiliaryParameterCount(), null,
+                (epoch, epochs) => darts.DropPathProbability = DropPathAt(maxDropPath, epoch, epochs));
+        }
+        var arch = ParseArch(config);
+        var net = new Nb201Network(new Nb201NetworkConfig(arch)
         {
             InputChannels = images.Channels,
             Classes = images.ClassCount,
             Seed = seed,
         }, backend);
-        var start = new TrainStart(config, folder.Path, backend.Description, arch.ToString(), net.ParameterCount(), Nb201ParameterCheck.For(net),
-            trainLoader.ImagesPerEpoch, testLoader.ImagesPerEpoch, trainLoader.BatchesPerEpoch, testLoader.BatchesPerEpoch,
-            trainAugmentation.ToString(), testAugmentation.ToString(), (saved?.CompletedEpochs ?? 0) + 1);
-        return new Session(config, net, folder, backend, trainLoader, testLoader, observer, cancellation).Run(saved, start);
+        return new BuiltNetwork(net, arch.ToString(), net.ParameterCount(), 0, Nb201ParameterCheck.For(net), null);
     }
 
-    /// <summary>The config's arch in its space (only nb201 so far).</summary>
-    /// <exception cref="ArgumentException">Unknown space.</exception>
-    /// <exception cref="Nb201ArchFormatException">Malformed NB201 string.</exception>
-    public static Nb201Arch ParseArch(TrainConfig config)
+    /// <summary>DARTS' linear drop-path ramp: epoch e (1-based) of E trains at <paramref name="max"/>·(e − 1)/E, so the first epoch drops nothing.</summary>
+    public static float DropPathAt(double max, int epoch, int epochs) => (float)(max * (epoch - 1) / epochs);
+
+    /// <summary>A run's network and what the run reports about it.</summary>
+    /// <param name="Net">The network (disposed with this).</param>
+    /// <param name="Arch">The architecture's canonical text.</param>
+    /// <param name="ParameterCount">Parameters without an auxiliary head.</param>
+    /// <param name="AuxiliaryParameterCount">The auxiliary head's parameters.</param>
+    /// <param name="BenchmarkCheck">NB201's published count check, or null.</param>
+    /// <param name="EpochStarting">Called with (epoch, epochs) before each epoch's training; null for nothing.</param>
+    private sealed record BuiltNetwork(Module Net, string Arch, long ParameterCount, long AuxiliaryParameterCount, Nb201ParameterCheck? BenchmarkCheck,
+        Action<int, int>? EpochStarting) : IDisposable
     {
-        ArgumentNullException.ThrowIfNull(config);
-        if (!string.Equals(config.Space, SearchSpaces.Nb201, StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"Training: unknown space '{config.Space}'; expected one of: {string.Join(", ", Spaces)}.");
-        return Nb201Arch.Parse(config.Arch);
+        public void Dispose() => Net.Dispose();
     }
 
     /// <summary>The saved state, after checking that <paramref name="config"/> may continue it.</summary>
@@ -142,20 +222,21 @@ public static class TrainRun
     }
 
     /// <summary>One run's objects and its epoch loop.</summary>
-    private sealed class Session(TrainConfig config, Nb201Network net, RunFolder folder, IBackend backend, DataLoader trainLoader,
+    private sealed class Session(TrainConfig config, BuiltNetwork built, RunFolder folder, IBackend backend, DataLoader trainLoader,
         DataLoader testLoader, TrainObserver observer, CancellationToken cancellation)
     {
-        private readonly TrainingEpoch _epochs = new(net, backend, config.GradClip, cancellation, "training", folder);
+        private readonly Module _net = built.Net;
+        private readonly TrainingEpoch _epochs = new(built.Net, backend, config.GradClip, cancellation, "training", folder);
 
         public TrainResult Run(TrainState? saved, TrainStart start)
         {
-            using var sgd = new Sgd(net.NamedParameters(), (float)config.LearningRate, (float)config.Momentum,
+            using var sgd = new Sgd(_net.NamedParameters(), (float)config.LearningRate, (float)config.Momentum,
                 weightDecay: (float)config.WeightDecay, nesterov: config.Nesterov);
             var metrics = new List<TrainEpochRecord>();
             int completed = 0;
             if (saved is not null)
             {
-                folder.RestoreTraining(net, sgd, backend, saved.CompletedEpochs, new SavedOptimizer(saved.OptimizerSteps, saved.OptimizerGroups),
+                folder.RestoreTraining(_net, sgd, backend, saved.CompletedEpochs, new SavedOptimizer(saved.OptimizerSteps, saved.OptimizerGroups),
                     "network", message => new TrainResumeException(message));
                 completed = saved.CompletedEpochs;
                 metrics.AddRange(saved.Metrics);
@@ -171,6 +252,7 @@ public static class TrainRun
                 schedule.LastEpoch = epoch - 1;
                 double lr = TrainingEpoch.LearningRateOf(sgd);
                 observer.EpochStarted(epoch, lr);
+                built.EpochStarting?.Invoke(epoch, config.Epochs);
                 var total = Stopwatch.StartNew();
                 var train = _epochs.Train(trainLoader, epoch, sgd, completed, (step, loss) => observer.TrainStepCompleted(epoch, step, loss));
                 if (train is null) return Result(TrainOutcome.Interrupted, completed, metrics);
@@ -205,7 +287,7 @@ public static class TrainRun
         private void Save(int epoch, Sgd sgd, List<TrainEpochRecord> metrics)
         {
             folder.WriteMetrics(metrics);
-            var optimizer = folder.SaveTraining(net, sgd, epoch);
+            var optimizer = folder.SaveTraining(_net, sgd, epoch);
             folder.WriteState(new TrainState(TrainState.CurrentFormat, epoch, epoch == config.Epochs, config, backend.Description,
                 optimizer.Steps, optimizer.Groups, metrics.ToList()));
         }

@@ -37,7 +37,11 @@ public readonly record struct EvalTotals(double LossSum, long Correct, int Image
 /// <para><b>Training step</b> (each inside its own <see cref="TensorScope"/>): zero the gradients,
 /// forward, mean cross-entropy, stop if the loss is not finite (<see cref="NonFiniteLossException"/>,
 /// before anything is updated), backward, clip the global gradient L2 norm when a clip is set,
-/// SGD step.</para>
+/// SGD step. A network that is an <see cref="ITrainingStepNetwork"/> is told the step first and
+/// forwarded with <see cref="ITrainingStepNetwork.ForwardTraining"/>; when it returns auxiliary logits,
+/// the loss minimised is CE(logits) + weight·CE(auxiliary) (DARTS <c>train.py</c>), while the loss and
+/// accuracy reported are the classifier's. A search with DARTS' α runs its architecture step
+/// (<see cref="AlphaStep"/>) just before each of these, through the <c>beforeStep</c> hook of <see cref="Train"/>.</para>
 /// <para><b>Evaluation pass</b>: eval mode, <see cref="GradMode.NoGrad"/>, every batch of the loader
 /// forwarded once; the network is back in training mode afterwards.</para>
 /// <para>Cancellation is checked before every training step and evaluation batch; a cancelled loop
@@ -59,14 +63,20 @@ public sealed class TrainingEpoch
     /// <param name="cancellation">Checked before every step and batch.</param>
     /// <param name="kind">The run's noun for messages ("search", "training").</param>
     /// <param name="folder">The run folder, named in the non-finite-loss message.</param>
-    public TrainingEpoch(Module net, IBackend backend, double? gradClip, CancellationToken cancellation, string kind, RunFolder folder)
+    /// <param name="weights">
+    /// The parameters the optimiser of <see cref="Train"/> trains, whose gradient norm is clipped; null =
+    /// all of <paramref name="net"/>'s. A DARTS search leaves α out: DARTS clips the weights' gradients
+    /// only (its α is not among model.parameters()).
+    /// </param>
+    public TrainingEpoch(Module net, IBackend backend, double? gradClip, CancellationToken cancellation, string kind, RunFolder folder,
+        IEnumerable<Parameter>? weights = null)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(kind);
         ArgumentNullException.ThrowIfNull(folder);
         _net = net;
-        _parameters = net.Parameters().ToList();
+        _parameters = (weights ?? net.Parameters()).ToList();
         _backend = backend;
         _gradClip = gradClip;
         _cancellation = cancellation;
@@ -80,8 +90,13 @@ public sealed class TrainingEpoch
     /// <param name="sgd">The optimiser, at the epoch's learning rate.</param>
     /// <param name="completed">Epochs the run folder holds (for the non-finite-loss message).</param>
     /// <param name="stepCompleted">Called after each step with its 1-based number and the batch's mean loss.</param>
+    /// <param name="beforeStep">
+    /// Called before each step with its 1-based number, after the cancellation check and before the
+    /// step's gradients are cleared (the DARTS α step); null for none.
+    /// </param>
     /// <exception cref="NonFiniteLossException">The loss of a step was NaN or infinite; nothing of that step was applied.</exception>
-    public TrainTotals? Train(DataLoader loader, int epoch, Optimizer sgd, int completed, Action<int, double>? stepCompleted = null)
+    public TrainTotals? Train(DataLoader loader, int epoch, Optimizer sgd, int completed, Action<int, double>? stepCompleted = null,
+        Action<int>? beforeStep = null)
     {
         ArgumentNullException.ThrowIfNull(loader);
         ArgumentNullException.ThrowIfNull(sgd);
@@ -97,13 +112,13 @@ public sealed class TrainingEpoch
             {
                 if (_cancellation.IsCancellationRequested) return null;
                 step++;
+                beforeStep?.Invoke(step);
                 using var scope = TensorScope.Begin();
                 sgd.ZeroGrad();
-                var logits = _net.Forward(new Var(batch.Images));
-                var lossVar = Functional.CrossEntropy(logits, batch.Labels);
-                if (_backend.HasNonFinite(lossVar.Data))
-                    throw NonFinite(loader.BatchesPerEpoch, epoch, step, lossVar.Data.Item(), sgd.LearningRate, completed);
-                lossVar.Backward();
+                var (logits, lossVar, objective) = Forward(new Var(batch.Images), batch.Labels, epoch, step);
+                if (_backend.HasNonFinite(objective.Data))
+                    throw NonFinite(loader.BatchesPerEpoch, epoch, step, objective.Data.Item(), sgd.LearningRate, completed, "training loss", "the weights");
+                objective.Backward();
                 if (_gradClip is double clip) GradClip.ClipGradNorm(_parameters, clip);
                 sgd.Step();
                 loss = lossVar.Data.Item();
@@ -114,6 +129,23 @@ public sealed class TrainingEpoch
             stepCompleted?.Invoke(step, loss);
         }
         return new TrainTotals(lossSum, correct, images, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The training forward of one step: the logits, their cross-entropy, and the loss to minimise (the same Var unless an auxiliary head adds its term).</summary>
+    private (Var Logits, Var Loss, Var Objective) Forward(Var images, Tensor labels, int epoch, int step)
+    {
+        if (_net is not ITrainingStepNetwork special)
+        {
+            var plain = _net.Forward(images);
+            var loss = Functional.CrossEntropy(plain, labels);
+            return (plain, loss, loss);
+        }
+        special.BeforeTrainingStep(epoch, step);
+        var output = special.ForwardTraining(images);
+        var main = Functional.CrossEntropy(output.Logits, labels);
+        if (output.AuxiliaryLogits is not { } auxiliary) return (output.Logits, main, main);
+        var objective = Functional.Add(main, Functional.Scale(Functional.CrossEntropy(auxiliary, labels), output.AuxiliaryWeight));
+        return (output.Logits, main, objective);
     }
 
     /// <summary>Forwards every batch of <paramref name="loader"/>'s epoch <paramref name="epoch"/> − 1 in eval mode without gradients; null when cancelled.</summary>
@@ -182,14 +214,18 @@ public sealed class TrainingEpoch
         return correct;
     }
 
-    private NonFiniteLossException NonFinite(int batches, int epoch, int step, float loss, float lr, int completed)
+    /// <summary>
+    /// The exception for a non-finite <paramref name="what"/> ("training loss", "architecture loss") at a
+    /// step, before <paramref name="updated"/> ("the weights", "α") changed; nothing of the epoch is saved.
+    /// </summary>
+    public NonFiniteLossException NonFinite(int batches, int epoch, int step, float loss, float lr, int completed, string what, string updated)
     {
         string saved = completed > 0
             ? $"{_folder.Path} still holds epoch {completed} (checkpoint, optimizer state and metrics)."
             : "No epoch had completed, so the run folder holds no checkpoint.";
         return new NonFiniteLossException(
-            $"Epoch {epoch}, step {step} of {batches}: the training loss is {loss.ToString(CultureInfo.InvariantCulture)} " +
-            $"(learning rate {lr.ToString(CultureInfo.InvariantCulture)}). The {_kind} stopped before updating the weights and saved nothing of epoch {epoch}. {saved}",
+            $"Epoch {epoch}, step {step} of {batches}: the {what} is {loss.ToString(CultureInfo.InvariantCulture)} " +
+            $"(learning rate {lr.ToString(CultureInfo.InvariantCulture)}). The {_kind} stopped before updating {updated} and saved nothing of epoch {epoch}. {saved}",
             epoch, step, completed);
     }
 }

@@ -259,6 +259,8 @@ public static class BackendConformance
             // ---- reductions (returned to the host; compared as one-element results)
             yield return new("Sum", $"view/{name}", Reduction, f => [Scalar(f, f.Backend.Sum(f.View(b, ch, h, w, ch + 2, 1)))]);
             yield return new("SumOfSquares", name, Reduction, f => [Scalar(f, f.Backend.SumOfSquares(f.Uniform(s)))]);
+            yield return new("SumOfSquaresMany", $"three/{name}", Reduction, f =>
+                [Scalar(f, f.Backend.SumOfSquaresMany([f.Uniform(s), f.View(b, ch, h, w, ch + 1, 1), f.Uniform(new Shape(3))]))]);
             yield return new("HasNonFinite", name, Exact, f =>
             {
                 var x = f.Uniform(s);

@@ -175,6 +175,13 @@ public sealed unsafe partial class CpuBackend
         return acc;
     }
 
+    public double SumOfSquaresMany(IReadOnlyList<Tensor> xs)
+    {
+        double acc = 0;
+        foreach (var x in xs) acc += SumOfSquares(x);
+        return acc;
+    }
+
     public double Sum(Tensor x)
     {
         Check.Operands(nameof(Sum), this, (x, "x"));

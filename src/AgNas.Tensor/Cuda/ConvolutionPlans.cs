@@ -7,7 +7,7 @@ namespace AgNas.Tensors.Cuda;
 /// from the device's caching allocator per call. Math is plain float32 FMA (no TF32), so results
 /// stay within the CPU backend's tolerance.
 /// </summary>
-internal sealed class ConvolutionPlans
+internal sealed class ConvolutionPlans : IDisposable
 {
     /// <summary>Algorithms needing more workspace than this are passed over (cuDNN offers one without).</summary>
     private const long MaxWorkspaceBytes = 1L << 30;
@@ -74,6 +74,19 @@ internal sealed class ConvolutionPlans
         var (algo, bytes) = plan.BackwardFilter.Value;
         using var ws = Workspace(bytes);
         dnn.BackwardFilter(1f, plan.X, x.Handle, plan.Y, dy.Handle, plan.Conv, algo, ws.Pointer, bytes, 0f, plan.W, dw.Handle);
+    }
+
+    /// <summary>Destroys every cached descriptor (the backend does, before its device goes).</summary>
+    public void Dispose()
+    {
+        foreach (var plan in _plans.Values)
+        {
+            plan.X.Dispose();
+            plan.W.Dispose();
+            plan.Conv.Dispose();
+            plan.Y.Dispose();
+        }
+        _plans.Clear();
     }
 
     /// <summary>cudnnFind* lists the algorithms fastest first; the first that ran and fits the workspace bound wins.</summary>

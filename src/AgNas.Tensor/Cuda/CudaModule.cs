@@ -211,8 +211,10 @@ public sealed class CudaKernel
                     $"its PTX entry takes {widths.Length} of widths ({string.Join(", ", widths)}) (kernels/ABI.md).");
             }
         }
-        void** parameters = stackalloc void*[Math.Max(args.Count, 1)];
-        args.Pointers(parameters);
+        // The slots must not move until the driver has read them: a copy on this stack frame cannot.
+        var pinned = args;
+        void** parameters = stackalloc void*[Math.Max(pinned.Count, 1)];
+        pinned.Pointers(parameters);
         device.MakeCurrent();
         var status = CudaDriver.cuLaunchKernel(_function,
             config.Grid.X, config.Grid.Y, config.Grid.Z,

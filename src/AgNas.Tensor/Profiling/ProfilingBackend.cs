@@ -67,6 +67,7 @@ public sealed class ProfilingBackend : IBackend, IDisposable
     public void GroupSumBackward(Tensor dx, Tensor dy, int groups) { var t = Start(); _inner.GroupSumBackward(dx, dy, groups); Stop(nameof(GroupSumBackward), t); }
     public void BernoulliMask(Tensor mask, float keep, float scale, ulong seed) { var t = Start(); _inner.BernoulliMask(mask, keep, scale, seed); Stop(nameof(BernoulliMask), t); }
     public double SumOfSquares(Tensor x) { var t = Start(); var r = _inner.SumOfSquares(x); Stop(nameof(SumOfSquares), t); return r; }
+    public double SumOfSquaresMany(IReadOnlyList<Tensor> xs) { var t = Start(); var r = _inner.SumOfSquaresMany(xs); Stop(nameof(SumOfSquaresMany), t); return r; }
     public double Sum(Tensor x) { var t = Start(); var r = _inner.Sum(x); Stop(nameof(Sum), t); return r; }
     public bool HasNonFinite(Tensor x) { var t = Start(); var r = _inner.HasNonFinite(x); Stop(nameof(HasNonFinite), t); return r; }
     public void LinearForward(Tensor y, Tensor x, Tensor w, Tensor? bias) { var t = Start(); _inner.LinearForward(y, x, w, bias); Stop(nameof(LinearForward), t); }

@@ -23,10 +23,10 @@ public class DartsSearchConfigTests
     {
         string Problems(SearchConfig c) => string.Join("\n", (c with { OutDir = "x" }).Problems());
         var darts = new SearchConfig { Space = "darts", Channels = 16, Layers = 8 };
-        Assert.Contains("layers 4 must be at least 5 for darts", Problems(darts with { Layers = 4 }));
+        Assert.Contains("layers 4 must be at least 5 for the darts space", Problems(darts with { Layers = 4 }));
         Assert.Contains("layers null must be at least 5", Problems(darts with { Layers = null }));
         Assert.Contains("channels 0 must be at least 1", Problems(darts with { Channels = 0 }));
-        Assert.Contains("allow-none does not apply to darts", Problems(darts with { AllowNone = true }));
+        Assert.Contains("allow-none does not apply to the darts space", Problems(darts with { AllowNone = true }));
         Assert.Contains("must be left unset for nb201", Problems(new SearchConfig { Channels = 8 }));
         Assert.Contains("must be left unset for nb201", Problems(new SearchConfig { Layers = 8 }));
         Assert.Empty(Problems(new SearchConfig()));

@@ -79,6 +79,24 @@ public class DartsSearchRunTests
     }
 
     [Fact]
+    public void TheFirstOrderDartsBaselineSearchesTheSameSupernetWithTwoAlphaSets()
+    {
+        using var dir = new TempDir();
+        var result = SearchRun.Run(Config(dir.Path) with { Method = SearchMethods.Darts, Epochs = 1 }, Data, SearchSpaces.Create);
+        Assert.Equal(SearchOutcome.Completed, result.Outcome);
+        var folder = new RunFolder(dir.Path);
+        var five = DartsArchitecture.Resolve(folder.File(DartsSearchedCells.GenotypeJsonFile), "genotype.json").FiveCell!;
+        Assert.Equal(five, DartsFiveCellGenotype.Parse(result.Last!.Arch));
+        // α is shared by the cells of a type: one normal and one reduction genotype.
+        Assert.Equal(five.Normal1, five.Normal2);
+        Assert.Equal(five.Reduce1, five.Reduce2);
+        var snapshot = folder.ReadAttention(1);
+        Assert.Empty(snapshot.Modules);
+        Assert.Equal(["alphas_normal", "alphas_reduce"], snapshot.Alphas!.Select(a => a.Name));
+        Assert.Equal(70, snapshot.Edges.Count);
+    }
+
+    [Fact]
     public void AnInterruptedAndResumedDartsRunEndsExactlyLikeAnUninterruptedOne()
     {
         using var straight = new TempDir();

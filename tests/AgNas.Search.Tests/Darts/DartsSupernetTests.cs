@@ -1,5 +1,6 @@
 using AgNas.Autograd;
 using AgNas.Autograd.Modules;
+using AgNas.Search.Alpha;
 using AgNas.Search.Attention;
 using AgNas.Search.Ops;
 using AgNas.Search.Spaces.Darts;
@@ -248,9 +249,75 @@ public class DartsSupernetTests
     }
 
     [Fact]
+    public void BuiltForTheDartsMethodTheEdgesMixWithTheAlphaOfTheirCellType()
+    {
+        using var net = new DartsSupernet(new DartsSupernetConfig { Method = SearchMethod.Darts });
+        Assert.Empty(net.AttentionModules);
+        Assert.Equal([DartsSupernet.AlphasNormalName, DartsSupernet.AlphasReduceName], net.AlphaSets.Select(a => a.Name));
+        Assert.All(net.AlphaSets, a => Assert.Equal(new Shape(14, 8), a.Alpha.Shape));
+        // The same supernet without the attention FCs, plus 2 × 14 × 8 α.
+        Assert.Equal(1_930_618 + 224, net.ParameterCount());
+        var names = net.NamedParameters().Select(p => p.Name).ToList();
+        Assert.Contains("alphas_normal", names);
+        Assert.Contains("alphas_reduce", names);
+        Assert.DoesNotContain(names, n => n.Contains("attention", StringComparison.Ordinal));
+        foreach (var cell in net.Cells.Items)
+        {
+            foreach (var e in DartsTopology.Edges)
+            {
+                var mixer = Assert.IsType<AlphaMixer>(cell.Edge(e).Mixer);
+                Assert.Same(cell.Kind == DartsCellKind.Reduce ? net.AlphaSets[1] : net.AlphaSets[0], mixer.Set);
+                Assert.Equal(e.Index, mixer.Edge);
+            }
+        }
+        Assert.Throws<InvalidOperationException>(() => net.Cells[0].Edges[0].Attention);
+        Assert.All(net.AlphaSets.SelectMany(a => a.Logits()).SelectMany(r => r), v => Assert.InRange(v, -0.01f, 0.01f));
+
+        using (var scope = TensorScope.Begin())
+        {
+            var loss = CrossEntropy(net.Forward(SupernetTestUtil.Images(new Shape(2, 3, 8, 8), Cpu)), SupernetTestUtil.Labels(2, 10, Cpu));
+            loss.Backward();
+        }
+        Assert.All(net.AlphaSets, a => Assert.True(Cpu.SumOfSquares(a.Alpha.Grad!) > 0, $"{a.Name} got no gradient"));
+
+        using var agnas = new DartsSupernet(Small());
+        Assert.Throws<InvalidOperationException>(() => agnas.DeriveFromAlphas());
+        Assert.Empty(agnas.AlphaSets);
+    }
+
+    [Fact]
+    public void DerivationFromAlphaAppliesTheSameRuleToSoftmaxOfEachCellType()
+    {
+        using var net = new DartsSupernet(Small() with { Method = SearchMethod.Darts });
+        // Logits under which the rule gives AGNAS' Cell_0 (sep3(0) dil3(1) | dil5(0) skip(1) | sep3(0) sep5(3) | dil5(0) sep3(3)),
+        // none the largest everywhere; the reduction α keeps its random draw.
+        var logits = new float[14 * 8];
+        for (int e = 0; e < 14; e++) logits[e * 8 + (int)DartsOp.None] = 9;
+        void Gene(int to, int from, DartsOp op, float v) => logits[DartsTopology.Edges.Single(x => x.To == to && x.From == from).Index * 8 + (int)op] = v;
+        Gene(2, 0, DartsOp.SepConv3x3, 5); Gene(2, 1, DartsOp.DilConv3x3, 4);
+        Gene(3, 0, DartsOp.DilConv5x5, 5); Gene(3, 1, DartsOp.SkipConnect, 4);
+        Gene(4, 0, DartsOp.SepConv3x3, 5); Gene(4, 3, DartsOp.SepConv5x5, 4);
+        Gene(5, 0, DartsOp.DilConv5x5, 5); Gene(5, 3, DartsOp.SepConv3x3, 4);
+        net.AlphaSets[0].Alpha.SetData(Tensor.FromArray(logits, new Shape(14, 8), Cpu));
+
+        var arch = net.DeriveFromAlphas();
+        var five = DartsArchitecture.Parse(arch.Text).FiveCell!;
+        Assert.Equal(DartsGenotypes.Agnas.Normal1, five.Normal1);
+        Assert.Equal(five.Normal1, five.Normal2);
+        Assert.Equal(five.Normal1, five.Normal3);
+        Assert.Equal(five.Reduce1, five.Reduce2);
+        Assert.Equal(3, arch.SkipConnectCount);
+        // The edges report softmax(α): each row sums to 1.
+        Assert.All(arch.Edges, e => Assert.Equal(1.0, e.Importance.Sum(), 1e-9));
+        Assert.Equal(70, arch.Edges.Count);
+    }
+
+    [Fact]
     public void TheSearchSpaceRegistryBuildsItFromTheSpec()
     {
         var spec = new SupernetSpec(1, 10, 8, AllowNone: false, Seed: 0, Channels: 4, Layers: 5);
+        using (var alpha = Assert.IsType<DartsSupernet>(SearchSpaces.Create("darts", spec with { Method = SearchMethod.Darts }, Cpu)))
+            Assert.Equal(2, alpha.AlphaSets.Count);
         var built = SearchSpaces.Create("DARTS", spec, Cpu);
         using var net = Assert.IsType<DartsSupernet>(built);
         Assert.Equal(new DartsSupernetConfig { InputChannels = 1, Channels = 4, Layers = 5 }, net.Config);

@@ -106,3 +106,26 @@ public class Nb201DerivationTests
         Assert.Throws<ArgumentException>(() => Nb201Derivation.Derive([], []));
     }
 }
+
+public class Nb201EdgeWeightDerivationTests
+{
+    [Fact]
+    public void FromEdgeWeightsChoosesPerEdgeAndKeepsTheWeights()
+    {
+        double[][] weights =
+        [
+            [0.1, 0.1, 0.1, 0.6, 0.1],
+            [0.6, 0.1, 0.1, 0.1, 0.1],
+            [0.0, 0.2, 0.4, 0.4, 0.0],
+            [0.1, 0.1, 0.1, 0.1, 0.6],
+            [0.2, 0.2, 0.2, 0.2, 0.2],
+            [0.0, 0.0, 0.9, 0.1, 0.0],
+        ];
+        var d = Nb201Derivation.FromEdgeWeights(weights);
+        Assert.Equal("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|skip_connect~1|nor_conv_1x1~2|", d.Text);
+        Assert.Equal(2, d.SkipConnectCount);
+        for (int e = 0; e < 6; e++) Assert.Equal(weights[e], d.Edges[e].Importance);
+        Assert.Equal("|nor_conv_3x3~0|+|none~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|", Nb201Derivation.FromEdgeWeights(weights, allowNone: true).Text);
+        Assert.Throws<ArgumentException>(() => Nb201Derivation.FromEdgeWeights(weights[..5]));
+    }
+}

@@ -9,13 +9,13 @@ namespace AgNas.Search.Tests.Runs;
 public static class RunTestData
 {
     /// <summary>
-    /// <paramref name="count"/> 1×8×8 images of 4 classes: class c is a bright 4×4 quadrant c on a
+    /// <paramref name="count"/> 1×side×side images of 4 classes (8×8 by default): class c is a bright quadrant c on a
     /// dim pseudo-random background (drawn from <paramref name="background"/>), so a tiny network learns
     /// something in a few steps.
     /// </summary>
-    public static SearchData Quadrants(int count = 96, ulong background = 17)
+    public static SearchData Quadrants(int count = 96, ulong background = 17, int side = 8)
     {
-        const int side = 8, classes = 4;
+        const int classes = 4;
         var pixels = new byte[count * side * side];
         var labels = new int[count];
         for (int n = 0; n < count; n++)
@@ -26,8 +26,8 @@ public static class RunTestData
             for (int x = 0; x < side; x++)
             {
                 bool lit = (y < side / 2 ? 0 : 2) + (x < side / 2 ? 0 : 1) == c;
-                int noise = (int)(CounterRandom.Hash(background, (ulong)(n * 64 + y * 8 + x)) % 60);
-                pixels[n * 64 + y * 8 + x] = (byte)(lit ? 160 + noise : noise);
+                int noise = (int)(CounterRandom.Hash(background, (ulong)((n * side + y) * side + x)) % 60);
+                pixels[(n * side + y) * side + x] = (byte)(lit ? 160 + noise : noise);
             }
         }
         var images = new ImageDataset("quadrants", pixels, labels, 1, side, side, classes);
@@ -52,6 +52,26 @@ public static class RunTestData
         var train = Quadrants(48);
         return new TrainData(train.Images, Quadrants(24, background: 29).Images, train.Info);
     }
+
+    /// <summary>Training and test sets of 1×20×20 quadrant images (48 and 24): large enough for the DARTS auxiliary head (20 → 10 → 5).</summary>
+    public static TrainData DartsQuadrants()
+    {
+        var train = Quadrants(48, side: 20);
+        return new TrainData(train.Images, Quadrants(24, background: 29, side: 20).Images, train.Info);
+    }
+
+    /// <summary>A 2-epoch training run of DARTS_V2 at C = 4 with 3 cells (reductions at cells 1 and 2), batch 16, the rest the darts recipe.</summary>
+    public static TrainConfig DartsTrainConfig(string outDir) => AgNas.Search.Runs.TrainConfig.ForSpace("darts") with
+    {
+        Genotype = "DARTS_V2",
+        Channels = 4,
+        Layers = 3,
+        Dataset = "quadrants",
+        Epochs = 2,
+        BatchSize = 16,
+        OutDir = outDir,
+        Plots = false,
+    };
 
     /// <summary>A 3-epoch training run of an NB201 cell in <paramref name="outDir"/> at batch 16 (3 steps and 2 test batches per epoch).</summary>
     public static TrainConfig TrainConfig(string outDir) => new()

@@ -2,6 +2,7 @@ using AgNas.Autograd;
 using AgNas.Autograd.Init;
 using AgNas.Autograd.Modules;
 using AgNas.Search;
+using AgNas.Search.Alpha;
 using AgNas.Search.Attention;
 using AgNas.Tensors;
 using static AgNas.Autograd.Functional;
@@ -16,8 +17,11 @@ namespace AgNas.TestSupport;
 /// concatenated into one <see cref="AttentionModule"/>, then GAP → linear. Derivation takes the
 /// argmax of each edge's channel-mean importance, excluding <c>none</c> unless
 /// <see cref="SupernetSpec.AllowNone"/>.
+/// <para>With <see cref="SupernetSpec.Method"/> = darts the edges mix with the rows of one
+/// <see cref="AlphaSet"/> (2, 3) named <c>arch_parameters</c> instead, drawn after the weights, and
+/// derivation takes the argmax of softmax(α) per edge by the same rule: the few lines a space needs.</para>
 /// </summary>
-public sealed class TinySupernet : ISearchSupernet, IDisposable
+public sealed class TinySupernet : IAlphaSupernet, IDisposable
 {
     public const string SpaceName = "tiny";
 
@@ -53,6 +57,11 @@ public sealed class TinySupernet : ISearchSupernet, IDisposable
 
     public IReadOnlyList<AttentionModule> AttentionModules => _net.Attention;
 
+    public IReadOnlyList<AlphaSet> AlphaSets => _net.Alphas is null ? [] : [_net.Alphas];
+
+    public DerivedArchitecture DeriveFromAlphas() =>
+        Choose((_net.Alphas ?? throw new InvalidOperationException("TinySupernet: built for attention, no α.")).Weights());
+
     public void Dispose() => _net.Dispose();
 
     /// <summary>When set, the logits become NaN (to test the non-finite loss stop).</summary>
@@ -66,10 +75,15 @@ public sealed class TinySupernet : ISearchSupernet, IDisposable
     {
         if (importance.Count != _net.Attention.Count)
             throw new ArgumentException($"TinySupernet.Derive: {importance.Count} importance vectors for {_net.Attention.Count} edges.");
+        return Choose(importance.Select(v => v.Select(x => x / _net.Channels).ToArray()).ToList());
+    }
+
+    private DerivedArchitecture Choose(IReadOnlyList<double[]> edgeValues)
+    {
         var edges = new List<EdgeImportance>();
-        for (int e = 0; e < importance.Count; e++)
+        for (int e = 0; e < edgeValues.Count; e++)
         {
-            var mean = importance[e].Select(v => v / _net.Channels).ToArray();
+            var mean = edgeValues[e];
             int chosen = -1;
             for (int k = Spec.AllowNone ? 0 : 1; k < mean.Length; k++)
             {
@@ -94,14 +108,27 @@ public sealed class TinySupernet : ISearchSupernet, IDisposable
             _stem = RegisterModule("stem", new Conv2d(spec.InputChannels, channels, 3, stride: 2, padding: 1, bias: false, generator: generator, backend: backend));
             _stemBn = RegisterModule("stem_bn", new BatchNorm2d(channels, backend: backend));
             _edges = new TinyEdge[2];
+            if (spec.Method == SearchMethod.Darts) Alphas = new AlphaSet("arch_parameters", _edges.Length, Candidates.Count, backend);
             for (int e = 0; e < _edges.Length; e++)
-                _edges[e] = RegisterModule($"edge{e}", new TinyEdge(channels, spec.Reduction, generator, backend));
+            {
+                int row = e;
+                Func<ICandidateMixer> mixer = Alphas is null
+                    ? () => new AttentionModule(Candidates.Count, channels, spec.Reduction, generator, backend)
+                    : () => Alphas.Mixer(row);
+                _edges[e] = RegisterModule($"edge{e}", new TinyEdge(channels, mixer, generator, backend));
+            }
             _head = RegisterModule("head", new Linear(channels, spec.Classes, generator: generator, backend: backend));
+            if (Alphas is not null)
+            {
+                Alphas.Initialize(generator);
+                RegisterParameter(Alphas.Name, Alphas.Alpha);
+            }
         }
 
         public int Channels { get; }
         public bool Poison { get; set; }
-        public IReadOnlyList<AttentionModule> Attention => _edges.Select(e => e.Attention).ToArray();
+        public AlphaSet? Alphas { get; }
+        public IReadOnlyList<AttentionModule> Attention => _edges.Select(e => e.Mixer).OfType<AttentionModule>().ToArray();
 
         public override Var Forward(Var x)
         {
@@ -117,20 +144,21 @@ public sealed class TinySupernet : ISearchSupernet, IDisposable
         private readonly Conv2d _conv;
         private readonly BatchNorm2d _bn;
 
-        public TinyEdge(int channels, int reduction, Generator generator, IBackend backend)
+        public TinyEdge(int channels, Func<ICandidateMixer> mixer, Generator generator, IBackend backend)
         {
             _conv = RegisterModule("conv", new Conv2d(channels, channels, 3, padding: 1, bias: false, generator: generator, backend: backend));
             _bn = RegisterModule("bn", new BatchNorm2d(channels, affine: false, backend: backend));
-            Attention = RegisterModule("attention", new AttentionModule(Candidates.Count, channels, reduction, generator, backend));
+            Mixer = mixer();
+            if (Mixer is AttentionModule attention) RegisterModule("attention", attention);
         }
 
-        public AttentionModule Attention { get; }
+        public ICandidateMixer Mixer { get; }
 
         public override Var Forward(Var x)
         {
             var none = Zeros(x.Shape, x.Backend);
             var conv = _bn.Forward(_conv.Forward(Relu(x)));
-            return Attention.Forward(Concat([none, x, conv]));
+            return Mixer.Mix(Concat([none, x, conv]));
         }
     }
 }

@@ -11,6 +11,33 @@ public class TrainConfigTests
         Assert.Equal(("nb201", "", "fashion-mnist", 200, 256), (c.Space, c.Arch, c.Dataset, c.Epochs, c.BatchSize));
         Assert.Equal((0.1, 0.0, 0.9, true, 5e-4, (double?)null), (c.LearningRate, c.LearningRateMin, c.Momentum, c.Nesterov, c.WeightDecay, c.GradClip));
         Assert.Equal(((int?)null, 0, "cpu", 2, true), (c.Subset, c.Seed, c.Device, c.Prefetch, c.Plots));
+        // No cutout; the darts-only settings are absent.
+        Assert.Equal(("", 0, (int?)null, (int?)null, (double?)null, (double?)null), (c.Genotype, c.Cutout, c.Channels, c.Layers, c.DropPath, c.AuxiliaryWeight));
+        Assert.Equal(c with { Space = "nb201" }, TrainConfig.ForSpace("nb201"));
+    }
+
+    [Fact]
+    public void DartsSettingsRoundTripAndAreCheckedInTheirSpaceOnly()
+    {
+        var darts = TrainConfig.ForSpace("darts") with { Genotype = "AGNAS", OutDir = "/tmp/d" };
+        Assert.Empty(darts.Problems());
+        var resolved = darts.Resolved();
+        Assert.StartsWith("[Normal_Genotype(normal=[('sep_conv_3x3', 0), ('dil_conv_3x3', 1)", resolved.Genotype);
+        Assert.Equal(resolved, TrainConfig.FromJson(resolved.ToJson(), "test"));
+        Assert.Contains("\"drop_path\": 0.2", resolved.ToJson());
+        Assert.Contains("\"auxiliary_weight\": 0.4", resolved.ToJson());
+        Assert.Equal("Genotype(x", (darts with { Genotype = "Genotype(x" }).Resolved().Genotype); // left for the run to report
+
+        var bad = darts with { Genotype = "", Arch = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", Channels = 0, Layers = 2, DropPath = 1, AuxiliaryWeight = -1, Cutout = -1 };
+        var text = string.Join("\n", bad.Problems());
+        foreach (var word in new[] { "genotype is empty", "arch is set, but the darts space takes a genotype", "channels 0", "layers 2", "drop path 1", "auxiliary weight -1", "cutout -1" })
+            Assert.Contains(word, text);
+        Assert.Contains("layers null", string.Join("\n", (darts with { Layers = null }).Problems()));
+
+        var nb201 = new TrainConfig { Arch = "x", OutDir = "x", Genotype = "DARTS_V2", Layers = 20, AuxiliaryWeight = 0.4 };
+        text = string.Join("\n", nb201.Problems());
+        foreach (var word in new[] { "genotype is set, but the nb201 space takes an arch", "layers 20 is a darts setting", "auxiliary weight 0.4 is a darts setting" })
+            Assert.Contains(word, text);
     }
 
     [Fact]

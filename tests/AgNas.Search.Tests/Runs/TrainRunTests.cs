@@ -265,8 +265,8 @@ public class TrainRunTests
     public void AnUnknownSpaceIsRefused()
     {
         using var dir = new TempDir();
-        var e = Assert.Throws<ArgumentException>(() => TrainRun.Run(RunTestData.TrainConfig(dir.Path) with { Space = "darts" }, Data));
-        Assert.Contains("unknown space 'darts'", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => TrainRun.Run(RunTestData.TrainConfig(dir.Path) with { Space = "nb301" }, Data));
+        Assert.Contains("unknown space 'nb301'", e.Message);
     }
 
     [Fact]

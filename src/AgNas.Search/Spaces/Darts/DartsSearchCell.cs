@@ -1,6 +1,7 @@
 using AgNas.Autograd;
 using AgNas.Autograd.Init;
 using AgNas.Autograd.Modules;
+using AgNas.Search.Attention;
 using AgNas.Search.Ops;
 using AgNas.Tensors;
 
@@ -28,9 +29,27 @@ public sealed class DartsSearchCell : Module
     /// <exception cref="ArgumentException">A size is not positive (from the layers).</exception>
     public DartsSearchCell(int previousPreviousChannels, int previousChannels, int channels, DartsCellKind kind, bool reductionPrevious,
         int reduction, Generator generator, IBackend backend)
+        : this(previousPreviousChannels, previousChannels, channels, kind, reductionPrevious, generator, backend,
+            _ => new AttentionModule(DartsOps.Count, channels, reduction, generator, backend))
+    {
+    }
+
+    /// <summary>A cell whose edges combine their candidates with the mixers <paramref name="createMixer"/> makes.</summary>
+    /// <param name="previousPreviousChannels">C_pp, channels of state 0.</param>
+    /// <param name="previousChannels">C_p, channels of state 1.</param>
+    /// <param name="channels">C of this cell.</param>
+    /// <param name="kind">Normal, or reduction.</param>
+    /// <param name="reductionPrevious">The previous cell reduced.</param>
+    /// <param name="generator">Source of the initial weights (preprocess0, preprocess1, then the edges in order).</param>
+    /// <param name="backend">Where the tensors live.</param>
+    /// <param name="createMixer">The mixer of an edge (called once per edge, in <see cref="DartsTopology.Edges"/> order, after that edge's candidates).</param>
+    /// <exception cref="ArgumentException">A size is not positive (from the layers), or a mixer does not take 8 candidates.</exception>
+    public DartsSearchCell(int previousPreviousChannels, int previousChannels, int channels, DartsCellKind kind, bool reductionPrevious,
+        Generator generator, IBackend backend, Func<DartsEdge, ICandidateMixer> createMixer)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(createMixer);
         Channels = channels;
         Kind = kind;
         ReductionPrevious = reductionPrevious;
@@ -40,7 +59,7 @@ public sealed class DartsSearchCell : Module
         Preprocess1 = RegisterModule("preprocess1",
             new ReLUConvBN(previousChannels, channels, 1, 1, 0, 1, affine: false, trackRunningStats: true, convBias: false, generator, backend));
         Edges = RegisterModule("edges", new ModuleList<DartsMixedEdge>(
-            DartsTopology.Edges.Select(e => new DartsMixedEdge(channels, StrideOf(e), reduction, generator, backend))));
+            DartsTopology.Edges.Select(e => new DartsMixedEdge(channels, StrideOf(e), generator, backend, () => createMixer(e)))));
     }
 
     /// <summary>C.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using AgNas.Autograd;
 using AgNas.Autograd.Init;
 using AgNas.Autograd.Modules;
+using AgNas.Search.Alpha;
 using AgNas.Search.Attention;
 using AgNas.Search.Ops;
 using AgNas.Tensors;
@@ -22,9 +23,21 @@ namespace AgNas.Search.Spaces.Darts;
 /// Size at the reference settings (3×32×32 input, 10 classes, C = 16, L = 8, r = 8): 5,485,946 parameters, of which
 /// 3,555,328 are the 112 attention modules' FCs (16C² per edge) and 1,930,618 the DARTS supernet around them — the
 /// "5.49 M / 3.56 M / 1.93 M" of agnas-facts §1.2. With 1-channel images the stem has 864 fewer.
+/// <para>Built for <see cref="SearchMethod.Darts"/> (<see cref="DartsSupernetConfig.Method"/>), the edges have no attention
+/// modules: as in DARTS' own search network, every edge of a normal cell mixes with softmax of its row of α
+/// <c>alphas_normal</c> (14, 8) and every edge of a reduction cell with its row of <c>alphas_reduce</c> (14, 8), both
+/// parameters of this module (<see cref="AlphaSets"/>), drawn as 1e-3·N(0, 1) after the weights, normal first. The
+/// candidates, cells and skeleton are the same; derivation applies the same rule (<see cref="DartsDerivation"/>) to softmax(α),
+/// so every normal cell gets the same genotype and so does every reduction cell.</para>
 /// </remarks>
-public sealed class DartsSupernet : Module, ISearchSupernet
+public sealed class DartsSupernet : Module, IAlphaSupernet
 {
+    /// <summary>The state-dict name of the normal cells' α (DARTS <c>alphas_normal</c>).</summary>
+    public const string AlphasNormalName = "alphas_normal";
+
+    /// <summary>The state-dict name of the reduction cells' α (DARTS <c>alphas_reduce</c>).</summary>
+    public const string AlphasReduceName = "alphas_reduce";
+
     /// <summary>Builds the supernet with weights drawn from <c>config.Seed</c>.</summary>
     /// <param name="config">Every setting (validated).</param>
     /// <param name="backend">Where the tensors live; null is the CPU.</param>
@@ -37,6 +50,12 @@ public sealed class DartsSupernet : Module, ISearchSupernet
     private DartsSupernet(DartsSupernetConfig config, Generator generator, IBackend backend)
     {
         Config = config;
+        AlphaSet? normalAlphas = null, reduceAlphas = null;
+        if (config.Method == SearchMethod.Darts)
+        {
+            normalAlphas = new AlphaSet(AlphasNormalName, DartsTopology.EdgeCount, DartsOps.Count, backend);
+            reduceAlphas = new AlphaSet(AlphasReduceName, DartsTopology.EdgeCount, DartsOps.Count, backend);
+        }
         int c = config.Channels, stem = DartsSupernetConfig.StemMultiplier * c;
         Stem = RegisterModule("stem", new Sequential(
             new Conv2d(config.InputChannels, stem, kernelSize: 3, stride: 1, padding: 1, bias: false, generator: generator, backend: backend),
@@ -49,8 +68,11 @@ public sealed class DartsSupernet : Module, ISearchSupernet
         {
             bool reduction = DartsStages.IsReduction(i, config.Layers);
             if (reduction) width *= 2;
+            var alphas = reduction ? reduceAlphas : normalAlphas;
+            int cellWidth = width;
             var cell = new DartsSearchCell(previousPrevious, previous, width, reduction ? DartsCellKind.Reduce : DartsCellKind.Normal,
-                reductionPrevious, config.Reduction, generator, backend);
+                reductionPrevious, generator, backend,
+                edge => alphas is null ? new AttentionModule(DartsOps.Count, cellWidth, config.Reduction, generator, backend) : alphas.Mixer(edge.Index));
             Cells.Append(cell);
             reductionPrevious = reduction;
             (previousPrevious, previous) = (previous, cell.OutputChannels);
@@ -60,8 +82,21 @@ public sealed class DartsSupernet : Module, ISearchSupernet
 
         CellChannels = Cells.Items.Select(cell => cell.Channels).ToImmutableArray();
         AttentionModules = Cells.Items
-            .SelectMany(cell => DartsTopology.Edges.Select(e => cell.Edge(e).Attention))
+            .SelectMany(cell => DartsTopology.Edges.Select(e => cell.Edge(e).Mixer))
+            .OfType<AttentionModule>()
             .ToImmutableArray();
+        if (normalAlphas is null || reduceAlphas is null)
+        {
+            AlphaSets = [];
+        }
+        else
+        {
+            normalAlphas.Initialize(generator);
+            reduceAlphas.Initialize(generator);
+            RegisterParameter(normalAlphas.Name, normalAlphas.Alpha);
+            RegisterParameter(reduceAlphas.Name, reduceAlphas.Alpha);
+            AlphaSets = [normalAlphas, reduceAlphas];
+        }
     }
 
     private static DartsSupernetConfig Checked(DartsSupernetConfig config)
@@ -94,7 +129,7 @@ public sealed class DartsSupernet : Module, ISearchSupernet
     /// <summary>
     /// The L × 14 attention modules in (cell, edge) order: cell by cell over <see cref="Cells"/>, and within a cell edge by
     /// edge in DARTS order (<see cref="DartsTopology.Edges"/>: node0 j = 0, 1; node1 j = 0..2; node2 j = 0..3; node3 j = 0..4).
-    /// Module 14c + e is cell c's edge e.
+    /// Module 14c + e is cell c's edge e. Empty for a supernet built for <see cref="SearchMethod.Darts"/>.
     /// </summary>
     public IReadOnlyList<AttentionModule> AttentionModules { get; }
 
@@ -104,6 +139,24 @@ public sealed class DartsSupernet : Module, ISearchSupernet
     /// </summary>
     /// <exception cref="ArgumentException">Wrong number or length of vectors, or a non-finite value.</exception>
     public DerivedArchitecture Derive(IReadOnlyList<double[]> importance) => DartsDerivation.Derive(importance, Config.Layers);
+
+    /// <summary>DARTS' α of a supernet built for <see cref="SearchMethod.Darts"/>: <c>alphas_normal</c>, then <c>alphas_reduce</c> (each (14, 8)); empty for AGNAS.</summary>
+    public IReadOnlyList<AlphaSet> AlphaSets { get; }
+
+    /// <summary>
+    /// Every cell's genotype and the five-cell set by the same rule as <see cref="Derive"/>, on softmax(α) of the cell's type per
+    /// edge (DARTS <c>Network.genotype</c>: none excluded from the edge ranking and the op choice). Every normal cell
+    /// shares one genotype, and every reduction cell the other.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The supernet was built for attention (no α).</exception>
+    public DerivedArchitecture DeriveFromAlphas()
+    {
+        if (AlphaSets.Count == 0)
+            throw new InvalidOperationException("DartsSupernet: built for attention (Method = Agnas), it has no α to derive from.");
+        double[][] normal = AlphaSets[0].Weights(), reduce = AlphaSets[1].Weights();
+        var rows = Cells.Items.SelectMany(cell => cell.Kind == DartsCellKind.Reduce ? reduce : normal).ToList();
+        return DartsDerivation.Derive(rows, Config.Layers);
+    }
 
     /// <summary>Images (B, C_in, H, W) → logits (B, classes). H and W may be odd (28 → 14 → 7 works).</summary>
     /// <exception cref="ArgumentException">x is not (B, C_in, H, W).</exception>
@@ -127,5 +180,6 @@ public sealed class DartsSupernet : Module, ISearchSupernet
     }
 
     protected override string ExtraRepr =>
-        $"C_in={Config.InputChannels}, classes={Config.Classes}, C={Config.Channels}, layers={Config.Layers}, r={Config.Reduction}";
+        $"C_in={Config.InputChannels}, classes={Config.Classes}, C={Config.Channels}, layers={Config.Layers}, " +
+        (AlphaSets.Count == 0 ? $"r={Config.Reduction}" : $"method={SearchMethods.Name(Config.Method)}");
 }

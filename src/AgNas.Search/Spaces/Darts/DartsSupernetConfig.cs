@@ -36,7 +36,14 @@ public sealed record DartsSupernetConfig
     /// <summary>L, the number of cells; cells L/3 and 2L/3 are the reductions (<see cref="DartsStages"/>: 2 and 5 at L = 8).</summary>
     public int Layers { get; init; } = DefaultLayers;
 
-    /// <summary>r of every attention module: hidden width floor(8C / r).</summary>
+    /// <summary>
+    /// How the edges mix their candidates: <see cref="SearchMethod.Agnas"/>, an attention module on every edge of every
+    /// cell; <see cref="SearchMethod.Darts"/>, softmax of the edge's row of one of DARTS' two α (14, 8), <c>alphas_normal</c>
+    /// for every normal cell and <c>alphas_reduce</c> for both reduction cells (DARTS <c>model_search.py</c> <c>Network</c>).
+    /// </summary>
+    public SearchMethod Method { get; init; } = SearchMethod.Agnas;
+
+    /// <summary>r of every attention module: hidden width floor(8C / r). Unused with <see cref="SearchMethod.Darts"/>.</summary>
     public int Reduction { get; init; } = DefaultReduction;
 
     /// <summary>Seed of the initial weights.</summary>
@@ -67,6 +74,7 @@ public sealed record DartsSupernetConfig
         if (Layers < MinLayers)
             problems.Add($"Layers = {Layers} (expected >= {MinLayers}: reductions at L/3 and 2L/3 must leave a normal cell in every stage for the five-cell set)");
         if (Reduction < 1) problems.Add($"Reduction = {Reduction} (expected >= 1)");
+        if (!Enum.IsDefined(Method)) problems.Add($"Method = {Method} (expected Agnas or Darts)");
         if (problems.Count > 0)
             throw new ArgumentException($"DartsSupernetConfig: {string.Join("; ", problems)}.");
     }

@@ -24,12 +24,22 @@ public static class Nb201Derivation
     /// </summary>
     /// <returns>The canonical arch string, its skip count, the op names, and per edge the averaged normalised importances and the chosen op index.</returns>
     /// <exception cref="ArgumentException">The counts do not match, a vector has the wrong length, a value is not finite, or a C is not positive.</exception>
-    public static DerivedArchitecture Derive(IReadOnlyList<double[]> importance, IReadOnlyList<int> cellChannels, bool allowNone = false)
+    public static DerivedArchitecture Derive(IReadOnlyList<double[]> importance, IReadOnlyList<int> cellChannels, bool allowNone = false) =>
+        FromEdgeWeights(AverageOverCells(importance, cellChannels), allowNone);
+
+    /// <summary>
+    /// Step 3 alone on one vector of weights per edge (in <see cref="Nb201Topology.Edges"/> order), e.g.
+    /// DARTS' softmax(α) of the α that all cells share (AutoDL <c>TinyNetworkDarts.genotype</c>, there
+    /// with <c>none</c> allowed): per edge the argmax, <c>none</c> excluded unless allowed, a tie to the
+    /// lower op index.
+    /// </summary>
+    /// <returns>The canonical arch string, its skip count, the op names, and per edge the given weights and the chosen op index.</returns>
+    /// <exception cref="ArgumentException">Not one vector of five finite values per edge.</exception>
+    public static DerivedArchitecture FromEdgeWeights(IReadOnlyList<double[]> edgeWeights, bool allowNone = false)
     {
-        var averaged = AverageOverCells(importance, cellChannels);
-        var arch = Choose(averaged, allowNone);
+        var arch = Choose(edgeWeights, allowNone);
         var edges = Nb201Topology.Edges
-            .Select(e => new EdgeImportance(e.Label, averaged[e.Index].ToImmutableArray(), arch.OpIndex(e.Index)))
+            .Select(e => new EdgeImportance(e.Label, edgeWeights[e.Index].ToImmutableArray(), arch.OpIndex(e.Index)))
             .ToImmutableArray();
         return new DerivedArchitecture(arch.ToString(), arch.SkipConnectCount, Nb201Ops.Names, edges);
     }

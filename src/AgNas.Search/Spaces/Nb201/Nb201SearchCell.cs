@@ -1,6 +1,7 @@
 using AgNas.Autograd;
 using AgNas.Autograd.Init;
 using AgNas.Autograd.Modules;
+using AgNas.Search.Attention;
 using AgNas.Search.Ops;
 using AgNas.Tensors;
 
@@ -14,6 +15,7 @@ namespace AgNas.Search.Spaces.Nb201;
 /// </summary>
 public sealed class Nb201SearchCell : Module
 {
+    /// <summary>An AGNAS cell: every edge with its own attention module of reduction <paramref name="reduction"/>.</summary>
     /// <param name="channels">C (input = output channels).</param>
     /// <param name="reduction">The attention modules' r.</param>
     /// <param name="trackRunningStats">Whether the candidates' BNs keep running statistics.</param>
@@ -21,14 +23,29 @@ public sealed class Nb201SearchCell : Module
     /// <param name="generator">Source of the initial weights, drawn edge by edge.</param>
     /// <param name="backend">Where the tensors live.</param>
     public Nb201SearchCell(int channels, int reduction, bool trackRunningStats, bool inputNorm, Generator generator, IBackend backend)
+        : this(channels, trackRunningStats, inputNorm, generator, backend,
+            _ => new AttentionModule(Nb201Ops.Count, channels, reduction, generator, backend))
+    {
+    }
+
+    /// <summary>A cell whose edges combine their candidates with the mixers <paramref name="createMixer"/> makes.</summary>
+    /// <param name="channels">C (input = output channels).</param>
+    /// <param name="trackRunningStats">Whether the candidates' BNs keep running statistics.</param>
+    /// <param name="inputNorm">Whether to normalise the input with a non-affine BatchNorm2d first (see <see cref="Nb201SupernetConfig.CellInputNorm"/>).</param>
+    /// <param name="generator">Source of the initial weights, drawn edge by edge.</param>
+    /// <param name="backend">Where the tensors live.</param>
+    /// <param name="createMixer">The mixer of an edge (called once per edge, in <see cref="Nb201Topology.Edges"/> order, after that edge's candidates).</param>
+    public Nb201SearchCell(int channels, bool trackRunningStats, bool inputNorm, Generator generator, IBackend backend,
+        Func<Nb201Edge, ICandidateMixer> createMixer)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(createMixer);
         Channels = channels;
         if (inputNorm)
             InputNorm = RegisterModule("input_bn", new BatchNorm2d(channels, affine: false, trackRunningStats: trackRunningStats, backend: backend));
         Edges = RegisterModule("edges", new ModuleList<Nb201MixedEdge>(
-            Nb201Topology.Edges.Select(_ => new Nb201MixedEdge(channels, reduction, trackRunningStats, generator, backend))));
+            Nb201Topology.Edges.Select(e => new Nb201MixedEdge(channels, trackRunningStats, generator, backend, () => createMixer(e)))));
     }
 
     public int Channels { get; }

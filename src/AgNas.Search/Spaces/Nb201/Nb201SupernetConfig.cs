@@ -18,7 +18,14 @@ public sealed record Nb201SupernetConfig
     /// <summary>N, search cells per stage (NB201: 5), so 3N cells in all.</summary>
     public int CellsPerStage { get; init; } = 5;
 
-    /// <summary>The attention modules' reduction r: hidden width floor(5C / r). Not stated for NB201 by the paper; 8 as in its DARTS space.</summary>
+    /// <summary>
+    /// How the edges mix their candidates: <see cref="SearchMethod.Agnas"/>, an attention module on every
+    /// edge of every cell; <see cref="SearchMethod.Darts"/>, softmax of one α (6, 5) that all cells share,
+    /// the parameter <c>arch_parameters</c>, as NAS-Bench-201's DARTS-V1 baseline (AutoDL <c>TinyNetworkDarts</c>).
+    /// </summary>
+    public SearchMethod Method { get; init; } = SearchMethod.Agnas;
+
+    /// <summary>The attention modules' reduction r: hidden width floor(5C / r). Not stated for NB201 by the paper; 8 as in its DARTS space. Unused with <see cref="SearchMethod.Darts"/>.</summary>
     public int Reduction { get; init; } = 8;
 
     /// <summary>Whether the search cells' BNs keep running statistics (AutoDL's track_running_stats flag).</summary>
@@ -47,6 +54,7 @@ public sealed record Nb201SupernetConfig
         if (Channels < 1) problems.Add($"Channels = {Channels} (expected >= 1)");
         if (CellsPerStage < 1) problems.Add($"CellsPerStage = {CellsPerStage} (expected >= 1)");
         if (Reduction < 1) problems.Add($"Reduction = {Reduction} (expected >= 1)");
+        if (!Enum.IsDefined(Method)) problems.Add($"Method = {Method} (expected Agnas or Darts)");
         if (problems.Count > 0)
             throw new ArgumentException($"Nb201SupernetConfig: {string.Join("; ", problems)}.");
     }

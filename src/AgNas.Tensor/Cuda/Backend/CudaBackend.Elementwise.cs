@@ -137,6 +137,23 @@ public sealed unsafe partial class CudaBackend
         return Reduce(x, squares: true);
     }
 
+    /// <summary>Every tensor's squares accumulated into one float64 on the device; one read at the end.</summary>
+    public double SumOfSquaresMany(IReadOnlyList<Tensor> xs)
+    {
+        foreach (var x in xs) Check.Operands(nameof(SumOfSquaresMany), this, (x, "xs[i]"));
+        using var result = Rent(sizeof(double));
+        _device.Fill32(result.Pointer, 0, 2);
+        foreach (var x in xs)
+        {
+            if (x.Size == 0) continue;
+            var w = WalkOf(x);
+            _k.SumSquaresF64(_k.Elementwise(w.Work), result.Pointer, P(x), w.Stride(x), w.Batch, w.Sample);
+        }
+        double value = 0;
+        _device.CopyToHost(new Span<byte>(&value, sizeof(double)), result.Pointer);
+        return value;
+    }
+
     public double Sum(Tensor x)
     {
         Check.Operands(nameof(Sum), this, (x, "x"));

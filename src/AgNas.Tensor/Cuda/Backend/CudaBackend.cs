@@ -67,7 +67,11 @@ public sealed unsafe partial class CudaBackend : IBackend, IOpClockSource, IDisp
     /// <summary>Device time per call from CUDA events (<c>agnas bench --device cuda --profile</c>).</summary>
     public OpClock CreateOpClock() => new CudaEventClock(_device);
 
-    public void Dispose() => _device.Dispose();
+    public void Dispose()
+    {
+        _conv.Dispose();
+        _device.Dispose();
+    }
 
     // ---- operand layout -------------------------------------------------------------------------
 
