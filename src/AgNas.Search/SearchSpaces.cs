@@ -1,3 +1,4 @@
+using AgNas.Search.Spaces.Darts;
 using AgNas.Search.Spaces.Nb201;
 using AgNas.Tensors;
 
@@ -6,8 +7,9 @@ namespace AgNas.Search;
 /// <summary>
 /// What a search space needs to build its supernet for one run: the image channels and class count
 /// of the dataset, the attention reduction ratio r, whether derivation may choose the <c>none</c> op,
-/// the seed of the initial weights, and the search method (attention modules, or DARTS' α). Everything
-/// else about the supernet (C, N, BN settings) is the space's own default.
+/// the seed of the initial weights, the search method (attention modules, or DARTS' α), and (for spaces
+/// whose supernet size is a setting) C and the cell count. Everything else about the supernet (BN
+/// settings, the stem) is the space's own default.
 /// </summary>
 /// <param name="InputChannels">Channels of the input images (1 for MNIST-like sets, 3 for CIFAR).</param>
 /// <param name="Classes">Number of classes the head predicts.</param>
@@ -18,7 +20,10 @@ namespace AgNas.Search;
 /// <see cref="SearchMethod.Agnas"/>: attention modules on the edges. <see cref="SearchMethod.Darts"/>:
 /// α instead (the supernet must then be an <see cref="IAlphaSupernet"/> with α sets).
 /// </param>
-public sealed record SupernetSpec(int InputChannels, int Classes, int Reduction, bool AllowNone, int Seed, SearchMethod Method = SearchMethod.Agnas);
+/// <param name="Channels">C of the first stage; null = the space's default (darts: 16). nb201 has no such setting (C = 16).</param>
+/// <param name="Layers">Cells of the supernet; null = the space's default (darts: 8). nb201 has no such setting (3 × 5 cells).</param>
+public sealed record SupernetSpec(int InputChannels, int Classes, int Reduction, bool AllowNone, int Seed, SearchMethod Method = SearchMethod.Agnas,
+    int? Channels = null, int? Layers = null);
 
 /// <summary>Builds the supernet of a named space on a backend (see <see cref="SearchSpaces.Create"/>).</summary>
 public delegate ISearchSupernet SupernetFactory(string space, SupernetSpec spec, IBackend backend);
@@ -32,11 +37,18 @@ public static class SearchSpaces
 {
     public const string Nb201 = "nb201";
 
+    /// <summary>The DARTS micro space of the AGNAS CIFAR-10 search (<see cref="DartsSupernet"/>).</summary>
+    public const string Darts = "darts";
+
     /// <summary>The names <see cref="Create"/> knows, for --help and for checking --space early.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Nb201];
+    public static IReadOnlyList<string> Names { get; } = [Nb201, Darts];
+
+    /// <summary>Whether <paramref name="space"/> names <paramref name="known"/> (case-insensitive, as <see cref="Create"/> reads it).</summary>
+    public static bool Is(string? space, string known) => string.Equals(space, known, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The supernet of <paramref name="space"/> (case-insensitive) for <paramref name="spec"/>, its weights on <paramref name="backend"/>.</summary>
-    /// <exception cref="ArgumentException">Unknown space; the message lists the known ones.</exception>
+    /// <exception cref="ArgumentException">Unknown space (the message lists the known ones); a spec setting the space does not have
+    /// (nb201: C or the cell count; darts: allowing <c>none</c>, which its derivation never chooses); or an invalid size.</exception>
     public static ISearchSupernet Create(string space, SupernetSpec spec, IBackend backend)
     {
         ArgumentNullException.ThrowIfNull(space);
@@ -44,12 +56,26 @@ public static class SearchSpaces
         ArgumentNullException.ThrowIfNull(backend);
         return space.ToLowerInvariant() switch
         {
+            Nb201 when spec.Channels is not null || spec.Layers is not null => throw new ArgumentException(
+                $"The nb201 supernet is NAS-Bench-201's skeleton, fixed at C = 16 and 3 × 5 cells; the spec sets C = {spec.Channels?.ToString() ?? "-"}, cells = {spec.Layers?.ToString() ?? "-"}.", nameof(spec)),
             Nb201 => new Nb201Supernet(new Nb201SupernetConfig
             {
                 InputChannels = spec.InputChannels,
                 Classes = spec.Classes,
                 Reduction = spec.Reduction,
                 AllowNone = spec.AllowNone,
+                Seed = (ulong)spec.Seed,
+                Method = spec.Method,
+            }, backend),
+            Darts when spec.AllowNone => throw new ArgumentException(
+                "The darts space's derivation never chooses 'none' (agnas-facts §2.1: edges are ranked and ops chosen over the other seven); the spec allows it.", nameof(spec)),
+            Darts => new DartsSupernet(new DartsSupernetConfig
+            {
+                InputChannels = spec.InputChannels,
+                Classes = spec.Classes,
+                Channels = spec.Channels ?? DartsSupernetConfig.DefaultChannels,
+                Layers = spec.Layers ?? DartsSupernetConfig.DefaultLayers,
+                Reduction = spec.Reduction,
                 Seed = (ulong)spec.Seed,
                 Method = spec.Method,
             }, backend),

@@ -52,6 +52,8 @@ public class SearchOptionConsumerTests
         ["device"] = ["cuda:7"],              // reaches the backend registry, which refuses it
         ["allow-none"] = [],
         ["reduction"] = ["2"],
+        ["channels"] = ["3"],                 // reaches the supernet spec (the tiny space records it)
+        ["layers"] = ["6"],
         ["clean-validation"] = [],
         ["prefetch"] = ["3"],                 // reaches the DataLoader, which refuses it
         ["no-plots"] = [],

@@ -134,7 +134,7 @@ public class SearchVerbTests
     }
 
     [Theory]
-    [InlineData("--space", "darts", "--space 'darts' is not known")]
+    [InlineData("--space", "proxyless", "--space 'proxyless' is not known")]
     [InlineData("--method", "gdas", "method 'gdas' is not known; expected agnas (attention-guided, AGNAS) or darts")]
     [InlineData("--method", "DARTS", "method 'DARTS' is not known")]
     [InlineData("--dataset", "svhn", "--dataset 'svhn' is not known")]

@@ -17,10 +17,11 @@ public sealed class BenchOptions
     public const bool DefaultProfile = false;
     public const string DefaultJson = "";
 
-    [Option("model", Default = DefaultModel, HelpText = "What to time: cnn (three conv-BN-ReLU blocks, GAP, linear) or attention (the attention module alone, K = 5 candidates of --input C×H×W each).")]
+    [Option("model", Default = DefaultModel, HelpText = "What to time: cnn (three conv-BN-ReLU blocks, GAP, linear), attention (the attention module alone, K = 5 candidates of --input C×H×W each), " +
+        "or darts-net (the DARTS-space target network of the AGNAS genotype that agnas train --space darts builds: 20 cells, C=36, auxiliary head weighted 0.4, drop-path 0.2; the DARTS retrain batch is 96).")]
     public string Model { get; set; } = DefaultModel;
 
-    [Option("space", Default = DefaultSpace, HelpText = "Time a search space's supernet instead of --model: nb201.")]
+    [Option("space", Default = DefaultSpace, HelpText = "Time a search space's supernet instead of --model: nb201 (C=16, 3x5 cells) or darts (the AGNAS DARTS-space supernet, C=16, 8 cells, 112 attention modules).")]
     public string Space { get; set; } = DefaultSpace;
 
     [Option("batch", Default = DefaultBatch, HelpText = "Images per step (>= 2).")]

@@ -2,6 +2,7 @@ using System.Text.Json;
 using AgNas.Autograd.Init;
 using AgNas.Autograd.Modules;
 using AgNas.Search.Profiling;
+using AgNas.Search.Spaces.Darts;
 using AgNas.Search.Spaces.Nb201;
 using AgNas.Tensors;
 using AgNas.Tensors.Profiling;
@@ -31,10 +32,12 @@ public static class BenchRunner
             "" => options.Model.ToLowerInvariant() switch
             {
                 "cnn" => new SmallCnn(input[0], Classes, new Generator((ulong)options.Seed), backend),
-                _ => throw new UsageException($"--model '{options.Model}' is not known; expected: cnn or attention."),
+                DartsNet => TargetNetwork(input, options.Seed, backend),
+                _ => throw new UsageException($"--model '{options.Model}' is not known; expected: cnn, attention or {DartsNet}."),
             },
             "nb201" => new Nb201Supernet(new Nb201SupernetConfig { InputChannels = input[0], Classes = Classes, Seed = (ulong)options.Seed }, backend),
-            _ => throw new UsageException($"--space '{options.Space}' is not known; expected: nb201."),
+            "darts" => new DartsSupernet(new DartsSupernetConfig { InputChannels = input[0], Classes = Classes, Seed = (ulong)options.Seed }, backend),
+            _ => throw new UsageException($"--space '{options.Space}' is not known; expected: nb201 or darts."),
         };
         string what = options.Space == "" ? options.Model : options.Space + " supernet";
 
@@ -43,6 +46,31 @@ public static class BenchRunner
 
         Report(options, context, backend, profiler, t, model.ParameterCount());
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The --model name of the DARTS-space target network.</summary>
+    private const string DartsNet = "darts-net";
+
+    /// <summary>
+    /// The network <c>agnas train --space darts --genotype AGNAS</c> trains (agnas-facts §3.4: 20 cells, C = 36, auxiliary head
+    /// weighted 0.4), at the last epoch's drop-path probability 0.2 so that every step draws its masks.
+    /// </summary>
+    private static DartsNetwork TargetNetwork(Shape input, int seed, IBackend backend)
+    {
+        DartsNetwork net;
+        try
+        {
+            net = new DartsNetwork(new DartsNetworkConfig(DartsArchitecture.Of(DartsGenotypes.Agnas))
+            {
+                InputChannels = input[0], ImageHeight = input[1], ImageWidth = input[2], Classes = Classes, Seed = (ulong)seed,
+            }, backend);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--model {DartsNet} --input {input[0]}x{input[1]}x{input[2]}: {e.Message}");
+        }
+        net.DropPathProbability = 0.2f;
+        return net;
     }
 
     /// <summary>The attention module alone over K = 5 candidates of the --input's C channels, forward + backward.</summary>

@@ -21,8 +21,12 @@ public sealed class SearchOptions
     public const string DefaultOutDir = "";
     public const string DefaultResume = "";
     public const string DefaultMethod = "";
+    public const int DefaultChannels = 0;
+    public const int DefaultLayers = 0;
 
-    [Option("space", Default = SearchConfig.DefaultSpace, HelpText = "Search space: nb201 (NAS-Bench-201 cell).")]
+    [Option("space", Default = SearchConfig.DefaultSpace, HelpText = "Search space: nb201 (NAS-Bench-201 cell; the benchmark's skeleton, C=16, 3x5 cells) or darts " +
+        "(the DARTS cell of the AGNAS CIFAR-10 search: a supernet of --layers cells with reductions at L/3 and 2L/3, one genotype derived per cell, " +
+        "the five-cell set of cells 0, L/3, L/3+1, 2L/3, 2L/3+1 written to arch.txt and genotype.json for agnas train --space darts --genotype).")]
     public string Space { get; set; } = SearchConfig.DefaultSpace;
 
     [Option("method", Default = DefaultMethod, HelpText = "agnas (empty = agnas): attention modules trained with the weights, the architecture from their importance on the validation half; " +
@@ -84,7 +88,14 @@ public sealed class SearchOptions
     [Option("reduction", Default = SearchConfig.DefaultReduction, HelpText = "Reduction ratio r of the attention modules (hidden width K*C/r); agnas only.")]
     public int Reduction { get; set; } = SearchConfig.DefaultReduction;
 
-    [Option("clean-validation", Default = false, HelpText = "Collect the attention importance (darts: take the alpha steps) on un-augmented validation images; by default they get the training augmentation, as in the reference code.")]
+    [Option("channels", Default = DefaultChannels, HelpText = "darts: C of the supernet's first stage (the stages have C, 2C, 4C); 0 = the space's default (darts: 16). nb201's supernet is fixed at C=16.")]
+    public int Channels { get; set; } = DefaultChannels;
+
+    [Option("layers", Default = DefaultLayers, HelpText = "darts: cells L of the supernet (>= 5); cells L/3 and 2L/3 reduce; 0 = the space's default (darts: 8, reductions at cells 2 and 5). nb201's supernet is fixed at 3x5 cells.")]
+    public int Layers { get; set; } = DefaultLayers;
+
+    [Option("clean-validation", Default = false, HelpText = "Collect the attention importance (--method darts: take the alpha steps) on un-augmented validation images (normalisation only). By default the validation images get the " +
+        "training augmentation (random crop, and flip where the dataset uses it), as in the reference code, whose validation split is drawn from the augmenting training set.")]
     public bool CleanValidation { get; set; }
 
     [Option("prefetch", Default = SearchConfig.DefaultPrefetch, HelpText = "Batches prepared ahead on a background thread: 0, 1 or 2 (results do not depend on it).")]

@@ -2,6 +2,7 @@ using System.Globalization;
 using AgNas.Search;
 using AgNas.Search.Data;
 using AgNas.Search.Runs;
+using AgNas.Search.Spaces.Darts;
 using AgNas.Search.Spaces.Nb201;
 using Spectre.Console;
 
@@ -48,7 +49,13 @@ public static class SearchRunner
     }
 
     /// <summary>The one mapping from the command line to the settings (<paramref name="now"/> names the default run folder).</summary>
-    internal static SearchConfig ToConfig(SearchOptions o, DateTime now) => new()
+    internal static SearchConfig ToConfig(SearchOptions o, DateTime now)
+    {
+        var (channels, layers) = SearchConfig.SupernetDefaults(o.Space);
+        return ToConfig(o, now, o.Channels == 0 ? channels : o.Channels, o.Layers == 0 ? layers : o.Layers);
+    }
+
+    private static SearchConfig ToConfig(SearchOptions o, DateTime now, int? channels, int? layers) => new()
     {
         Space = o.Space,
         Method = o.Method.Length == 0 ? SearchConfig.DefaultMethod : o.Method,
@@ -69,6 +76,8 @@ public static class SearchRunner
         OutDir = o.OutDir.Length == 0 ? SearchConfig.DefaultOutDir(o.Space, o.Dataset, now) : o.OutDir,
         AllowNone = o.AllowNone,
         Reduction = o.Reduction,
+        Channels = channels,
+        Layers = layers,
         CleanValidation = o.CleanValidation,
         Prefetch = o.Prefetch,
         Plots = !o.NoPlots,
@@ -124,8 +133,12 @@ public static class SearchRunner
         return config.Resolved();
     }
 
-    private static void WriteSettings(CliContext context, SearchConfig config, bool resume) =>
+    private static void WriteSettings(CliContext context, SearchConfig config, bool resume)
+    {
         RunVerb.WriteSettings(context, resume ? "agnas search --resume: settings from config.json" : "agnas search: settings (config.json)", config.Rows());
+        if (SearchSpaces.Is(config.Space, SearchSpaces.Darts) && config.Channels is { } c && config.Layers is { } l)
+            context.OutWriter.WriteLine($"darts supernet: {new DartsSupernetConfig { Channels = c, Layers = l }.Describe()}.");
+    }
 
     private static int Report(CliContext context, SearchConfig config, SearchResult result)
     {
@@ -136,10 +149,20 @@ public static class SearchRunner
         var last = result.Last!;
         context.OutWriter.WriteLine($"Derived architecture after epoch {last.Epoch} ({last.SkipConnectCount} skip_connect):");
         context.OutWriter.WriteLine(last.Arch);
-        if (string.Equals(config.Space, SearchSpaces.Nb201, StringComparison.OrdinalIgnoreCase))
+        if (SearchSpaces.Is(config.Space, SearchSpaces.Nb201))
         {
             if (Nb201Arch.TryParse(last.Arch, out var arch)) LookupRunner.WriteLookup(context, arch);
             else context.Error.MarkupLine($"[yellow]warning:[/] the derived text is not an NB201 arch string; no benchmark lookup.");
+        }
+        if (last.Cells is { } cells)
+        {
+            context.OutWriter.WriteLine("Every searched cell (skip_connect count):");
+            foreach (var cell in cells) context.OutWriter.WriteLine($"  {cell.Name,-16} {cell.SkipConnectCount}  {cell.Genotype}");
+        }
+        if (SearchSpaces.Is(config.Space, SearchSpaces.Darts))
+        {
+            var genotype = Path.Combine(dir, DartsSearchedCells.GenotypeJsonFile);
+            context.OutWriter.WriteLine($"Train it with: agnas train --space darts --genotype {genotype}");
         }
         context.OutWriter.WriteLine($"Run folder: {dir}");
         return ExitCodes.Ok;

@@ -48,6 +48,9 @@ public sealed record StepTimings(int Batch, int Steps, double MedianMs, double M
 /// global gradient-norm clipping at 5, and an SGD step (momentum 0.9, weight decay 3e-4), each step
 /// inside its own <see cref="TensorScope"/>. Warm-up steps run first and are not timed; the peak is
 /// the backend's peak live bytes over the timed steps (parameters, gradients and optimiser state included).
+/// A model that is an <see cref="ITrainingStepNetwork"/> (the DARTS target network) steps as training does
+/// (<see cref="Runs.TrainingEpoch"/>): its per-step hook, its training forward, and the auxiliary head's weighted
+/// cross-entropy added to the loss.
 /// </summary>
 public static class StepBenchmark
 {
@@ -76,16 +79,29 @@ public static class StepBenchmark
         model.Train();
         using var optimizer = new Sgd(model.NamedParameters(), 0.025f, momentum: 0.9f, weightDecay: 3e-4f);
         var parameters = model.Parameters().ToList();
+        int stepNumber = 0;
         void Step()
         {
             using var scope = TensorScope.Begin();
             optimizer.ZeroGrad();
-            var loss = Functional.CrossEntropy(model.Forward(new Var(images)), labels);
+            var loss = Loss(model, new Var(images), labels, ++stepNumber);
             loss.Backward();
             GradClip.ClipGradNorm(parameters, 5.0);
             optimizer.Step();
         }
 
         return StepTimings.Measure(Step, batch, steps, warmup, backend, afterWarmup);
+    }
+
+    /// <summary>The training objective of one step: CE(logits), plus weight · CE(auxiliary logits) where the network has an auxiliary head.</summary>
+    private static Var Loss(Module model, Var images, Tensor labels, int step)
+    {
+        if (model is not ITrainingStepNetwork special) return Functional.CrossEntropy(model.Forward(images), labels);
+        special.BeforeTrainingStep(1, step);
+        var output = special.ForwardTraining(images);
+        var main = Functional.CrossEntropy(output.Logits, labels);
+        return output.AuxiliaryLogits is { } auxiliary
+            ? Functional.Add(main, Functional.Scale(Functional.CrossEntropy(auxiliary, labels), output.AuxiliaryWeight))
+            : main;
     }
 }

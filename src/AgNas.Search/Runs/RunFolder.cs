@@ -118,6 +118,25 @@ public sealed class RunFolder
 
     public void WriteArch(string arch) => WriteAtomic(File(ArchFile), arch + "\n");
 
+    /// <summary>
+    /// Writes the files a space derives beside arch.txt (<see cref="DerivedArchitecture.Files"/>: name → text), each atomically.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is empty, has a folder part, or is one of the run folder's own files.</exception>
+    public void WriteArchFiles(IReadOnlyDictionary<string, string> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        foreach (var name in files.Keys)
+        {
+            if (name.Length == 0 || name != System.IO.Path.GetFileName(name) || name is "." or ".." || OwnFiles.Contains(name))
+                throw new ArgumentException($"The derived architecture names the file '{name}'; expected a plain file name other than the run folder's own ({string.Join(", ", OwnFiles)}).", nameof(files));
+        }
+        foreach (var (name, text) in files) WriteAtomic(File(name), text);
+    }
+
+    /// <summary>The files the run folder itself writes, which a space's derived files may not replace.</summary>
+    private static readonly string[] OwnFiles =
+        [ConfigFile, MetricsFile, AttentionFolder, ArchFile, CheckpointFile, OptimizerFile, StateFile, CurvesPlot, AttentionPlot, CurvesCsv, AttentionCsv, LockFile];
+
     /// <summary>Writes state.json (a <see cref="RunState"/> or a <see cref="TrainState"/>); call it last at the end of an epoch.</summary>
     public void WriteState<TState>(TState state) where TState : IRunState =>
         WriteAtomic(File(StateFile), JsonSerializer.Serialize(state, RunJson.Options) + "\n");

@@ -25,7 +25,9 @@ public sealed record Curves(string Title, IReadOnlyList<int> Epochs, IReadOnlyLi
 /// whatever <see cref="WriteCurves"/> is given;</item>
 /// <item><c>attention.png</c> (search only): one small panel per edge (or layer), each candidate's share of the
 /// edge's importance (importance / Σ importances of the edge, the values the derivation compared)
-/// against the epoch.</item>
+/// against the epoch, titled with the edge's choice after the last epoch. Where the space groups its edges
+/// by cell (<see cref="AttentionEdgeRecord.Group"/>), each cell is one row (DARTS: 8 rows of 14 edges);
+/// otherwise the panels fill a near-square grid.</item>
 /// </list>
 /// Where the native drawing library cannot be loaded, the same series are written as
 /// <c>curves.csv</c> (and <c>attention.csv</c>) instead and a warning says why.
@@ -120,9 +122,7 @@ public static class RunPlots
     {
         var last = history[^1];
         int edges = last.Edges.Count;
-        int columns = Math.Max(1, Math.Min(edges, (int)Math.Ceiling(Math.Sqrt(edges))));
-        columns = Math.Max(columns, Math.Min(edges, 3));
-        int rows = (edges + columns - 1) / columns;
+        var (rows, columns) = GridOf(last.Edges);
         var epochs = history.Select(h => (double)h.Epoch).ToArray();
         var palette = new ScottPlot.Palettes.Category10();
 
@@ -149,6 +149,29 @@ public static class RunPlots
         }
         using var image = multiplot.Render(PanelWidth * columns, PanelHeight * rows);
         return image.GetImageBytes(ImageFormat.Png, 100);
+    }
+
+    /// <summary>
+    /// Rows × columns of the attention panels: one row per group when every edge has a group and the groups are
+    /// contiguous runs of one size; else a near-square grid at least 3 wide.
+    /// </summary>
+    internal static (int Rows, int Columns) GridOf(IReadOnlyList<AttentionEdgeRecord> edges)
+    {
+        int n = edges.Count;
+        if (n > 0 && edges.All(e => e.Group is not null))
+        {
+            var runs = new List<int>();
+            for (int i = 0; i < n; i++)
+            {
+                if (i == 0 || edges[i].Group != edges[i - 1].Group) runs.Add(0);
+                runs[^1]++;
+            }
+            bool contiguous = runs.Count == edges.Select(e => e.Group).Distinct().Count();
+            if (contiguous && runs.All(r => r == runs[0])) return (runs.Count, runs[0]);
+        }
+        int columns = Math.Max(1, Math.Min(n, (int)Math.Ceiling(Math.Sqrt(n))));
+        columns = Math.Max(columns, Math.Min(n, 3));
+        return ((n + columns - 1) / columns, columns);
     }
 
     private static void IntegerEpochTicks(Plot plot) =>

@@ -16,6 +16,10 @@ namespace AgNas.Search.Runs;
 /// <param name="ImagesPerSecond">Training images per second of training time (the validation pass excluded).</param>
 /// <param name="TrainImages">Images trained on in the epoch.</param>
 /// <param name="ValidImages">Images of the validation pass.</param>
+/// <param name="Cells">
+/// Every searched cell's derived genotype and skip_connect count, where the space derives one per cell (darts:
+/// Cell_0..Cell_{L−1}; <paramref name="Arch"/> then holds the five-cell set); absent otherwise.
+/// </param>
 public sealed record EpochRecord(
     int Epoch,
     double LearningRate,
@@ -27,7 +31,8 @@ public sealed record EpochRecord(
     double Seconds,
     double ImagesPerSecond,
     int TrainImages,
-    int ValidImages);
+    int ValidImages,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<DerivedCell>? Cells = null);
 
 /// <summary>
 /// The contents of attention/epoch-NNN.json: the importances collected after one epoch and the
@@ -58,9 +63,15 @@ public sealed record AttentionSnapshot(
 /// <param name="Name">The edge or layer, as the space names it.</param>
 /// <param name="Candidates">Its candidates, in importance order (the first K of the space's candidate names).</param>
 /// <param name="Importance">One value per candidate.</param>
-/// <param name="Chosen">Index of the chosen candidate.</param>
-/// <param name="ChosenName">Its name.</param>
-public sealed record AttentionEdgeRecord(string Name, IReadOnlyList<string> Candidates, IReadOnlyList<double> Importance, int Chosen, string ChosenName);
+/// <param name="Chosen">Index of the chosen candidate; <see cref="EdgeImportance.Dropped"/> (−1) where the architecture drops the edge.</param>
+/// <param name="ChosenName">Its name, or <see cref="DroppedName"/>.</param>
+/// <param name="Group">The cell the edge belongs to (<see cref="EdgeImportance.Group"/>); absent where the space gives none.</param>
+public sealed record AttentionEdgeRecord(string Name, IReadOnlyList<string> Candidates, IReadOnlyList<double> Importance, int Chosen, string ChosenName,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Group = null)
+{
+    /// <summary>The <see cref="ChosenName"/> of a dropped edge.</summary>
+    public const string DroppedName = "(dropped)";
+}
 
 /// <summary>One attention module's raw importance sums.</summary>
 /// <param name="Name">The module's dotted name in the network ("cells.3.edges.2.attention").</param>

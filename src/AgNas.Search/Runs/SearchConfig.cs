@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using AgNas.Search.Data;
+using AgNas.Search.Spaces.Darts;
 
 namespace AgNas.Search.Runs;
 
@@ -14,6 +17,10 @@ namespace AgNas.Search.Runs;
 /// first half of the training set trains the weights, seed 0. DARTS' architecture optimiser is fixed
 /// at its published values (<see cref="AlphaStep"/>: Adam lr 3e-4, betas (0.5, 0.999), weight decay
 /// 1e-3), as the reference scripts leave them.
+/// <para>The recipe holds for every space: the AGNAS paper searches NAS-Bench-201 with "hyper-parameters
+/// as DARTS" (agnas-facts §9). What differs by space is the supernet's size (<see cref="SupernetDefaults"/>):
+/// the darts space takes <see cref="Channels"/> = 16 and <see cref="Layers"/> = 8 by default (agnas-facts
+/// §3.2); nb201's supernet is fixed (C = 16, 3 × 5 cells) and leaves both null.</para>
 /// </summary>
 public sealed record SearchConfig : IRunConfig<SearchConfig>
 {
@@ -97,6 +104,12 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     /// <summary>r of every attention module: hidden width floor(K·C / r). 8 as the reference uses in the DARTS space. Only the default is accepted with darts, which has no attention modules.</summary>
     public int Reduction { get; init; } = DefaultReduction;
 
+    /// <summary>darts: C of the supernet's first stage (default 16; the stages have C, 2C, 4C). Null for nb201, whose supernet is fixed.</summary>
+    public int? Channels { get; init; }
+
+    /// <summary>darts: the supernet's cell count L (default 8; cells L/3 and 2L/3 reduce, at least 5). Null for nb201, whose supernet is fixed.</summary>
+    public int? Layers { get; init; }
+
     /// <summary>
     /// Collect the attention importance on un-augmented validation images (normalisation only); with
     /// darts, the α steps' validation batches are un-augmented too.
@@ -112,6 +125,13 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
 
     /// <summary>Write curves.png and attention.png after every epoch.</summary>
     public bool Plots { get; init; } = true;
+
+    /// <summary>
+    /// The supernet size a space takes when <see cref="Channels"/> and <see cref="Layers"/> are not given: darts (16, 8),
+    /// the reference CIFAR-10 supernet (agnas-facts §3.2); every other space (null, null).
+    /// </summary>
+    public static (int? Channels, int? Layers) SupernetDefaults(string space) =>
+        SearchSpaces.Is(space, SearchSpaces.Darts) ? (DartsSupernetConfig.DefaultChannels, DartsSupernetConfig.DefaultLayers) : (null, null);
 
     /// <summary>runs/&lt;space&gt;-&lt;dataset&gt;-&lt;yyyyMMdd-HHmmss&gt; (relative to the working directory).</summary>
     public static string DefaultOutDir(string space, string dataset, DateTime time) =>
@@ -151,6 +171,19 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
         if (Subset is < 4) p.Add($"subset {Subset} must be at least 4 images (two per part, for batch norm)");
         if (Seed < 0) p.Add($"seed {Seed} must be >= 0");
         if (Reduction < 1) p.Add($"reduction {Reduction} must be at least 1");
+        if (SearchSpaces.Is(Space, SearchSpaces.Nb201) && (Channels is not null || Layers is not null))
+            p.Add($"channels {Fmt(Channels)} and layers {Fmt(Layers)} must be left unset for nb201: its supernet is NAS-Bench-201's skeleton, fixed at C = 16 and 3 × 5 cells");
+        if (SearchSpaces.Is(Space, SearchSpaces.Darts))
+        {
+            if (Channels is not >= 1) p.Add($"channels {Fmt(Channels)} must be at least 1 for the darts space");
+            if (Layers is not >= DartsSupernetConfig.MinLayers)
+                p.Add($"layers {Fmt(Layers)} must be at least {DartsSupernetConfig.MinLayers} for the darts space (reductions at L/3 and 2L/3 must leave a normal cell in each of the three stages)");
+            if (AllowNone) p.Add("allow-none does not apply to the darts space: its derivation never chooses 'none' (agnas-facts §2.1)");
+        }
+        else if (Channels is < 1 || Layers is < 1)
+        {
+            p.Add($"channels {Fmt(Channels)} and layers {Fmt(Layers)} must be at least 1 where given");
+        }
         if (RunSettings.DeviceProblem(Device) is { } device) p.Add(device);
         if (OutDir.Length == 0) p.Add("the run folder (out dir) is not set");
         return p;
@@ -191,29 +224,43 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     /// <summary>
     /// Reads config.json text. Every setting must be present and no other key may appear, so that a
     /// resumed run never silently takes a default that differs from the one the run started with.
-    /// The one exception is <c>method</c>: a config.json written before the setting existed lacks it,
-    /// and every such run was an attention-guided one, so it reads as "agnas".
+    /// The exceptions are keys added after runs were first written, each read with the value every earlier run had:
+    /// <c>method</c> (absent: "agnas", the only method then), <c>channels</c> and <c>layers</c> (absent: null, as
+    /// every earlier run was an nb201 one, which has neither).
     /// </summary>
     /// <exception cref="InvalidDataException">Not a JSON object, a missing or unknown key, or a value of the wrong type; the message names <paramref name="source"/>.</exception>
     public static SearchConfig FromJson(string json, string source) =>
-        RunSettings<SearchConfig>.FromJson(WithLegacyMethod(json), source, "search");
+        RunSettings<SearchConfig>.FromJson(WithLegacyKeys(json), source, "search");
 
-    /// <summary>The JSON with <c>"method": "agnas"</c> added when it is an object without a method key; otherwise unchanged.</summary>
-    private static string WithLegacyMethod(string json)
+    /// <summary>The JSON with the keys of <see cref="FromJson"/>'s exceptions added, with their legacy values, where an object lacks them; otherwise unchanged.</summary>
+    private static string WithLegacyKeys(string json)
     {
-        System.Text.Json.Nodes.JsonNode? node;
+        JsonNode? node;
         try
         {
-            node = System.Text.Json.Nodes.JsonNode.Parse(json);
+            node = JsonNode.Parse(json);
         }
-        catch (System.Text.Json.JsonException)
+        catch (JsonException)
         {
             return json; // FromJson reports it with the file's name
         }
-        if (node is not System.Text.Json.Nodes.JsonObject obj || obj.ContainsKey(JsonName(nameof(Method)))) return json;
-        obj[JsonName(nameof(Method))] = SearchMethods.Agnas;
-        return obj.ToJsonString();
+        if (node is not JsonObject obj) return json;
+        bool added = false;
+        foreach (var (key, value) in new (string, JsonNode?)[]
+                 {
+                     (JsonName(nameof(Method)), JsonValue.Create(SearchMethods.Agnas)),
+                     (JsonName(nameof(Channels)), null),
+                     (JsonName(nameof(Layers)), null),
+                 })
+        {
+            if (obj.ContainsKey(key)) continue;
+            obj[key] = value;
+            added = true;
+        }
+        return added ? obj.ToJsonString() : json;
     }
 
     private static string Fmt(double d) => RunSettings.Fmt(d);
+
+    private static string Fmt(int? i) => i?.ToString(CultureInfo.InvariantCulture) ?? "null";
 }

@@ -134,7 +134,8 @@ public static class SearchRun
         if (alphaLoader is { BatchesPerEpoch: 0 })
             throw new ArgumentException($"Search: the validation part has {split.Valid.Count} image(s) ({split}); a darts α step needs at least 2. Use more data or a smaller --train-portion.");
 
-        var supernet = factory(config.Space, new SupernetSpec(images.Channels, images.ClassCount, config.Reduction, config.AllowNone, config.Seed, method), backend);
+        var supernet = factory(config.Space, new SupernetSpec(images.Channels, images.ClassCount, config.Reduction, config.AllowNone, config.Seed, method,
+            config.Channels, config.Layers), backend);
         var net = supernet.Network;
         try
         {
@@ -257,7 +258,7 @@ public static class SearchRun
 
                 var t = train.Value;
                 var record = new EpochRecord(epoch, lr, t.MeanLoss, t.Accuracy, valid.Value.Totals.Accuracy, arch.Text, arch.SkipConnectCount, seconds,
-                    t.ImagesPerSecond, t.Images, valid.Value.Totals.Images);
+                    t.ImagesPerSecond, t.Images, valid.Value.Totals.Images, arch.Cells);
                 var snapshot = Snapshot(epoch, arch, valid.Value.Importance, valid.Value.Totals.Images);
                 metrics.Add(record);
                 history.Add(snapshot);
@@ -319,12 +320,16 @@ public static class SearchRun
         {
             var names = arch.CandidateNames;
             var edges = arch.Edges.Select(e => new AttentionEdgeRecord(e.Edge, names.Take(e.Importance.Count).ToList(), e.Importance.ToList(),
-                e.Chosen, e.Chosen >= 0 && e.Chosen < names.Count ? names[e.Chosen] : $"#{e.Chosen}")).ToList();
+                e.Chosen, ChosenName(e.Chosen, names), e.Group)).ToList();
             var modules = importance.Select((v, i) => new AttentionModuleRecord(_moduleNames[i], v)).ToList();
             var alphas = _alphaNet?.AlphaSets.Select((set, i) => new AlphaSetRecord(_alphas[i].Name,
                 set.Logits().Select(row => (IReadOnlyList<double>)row.Select(v => (double)v).ToList()).ToList())).ToList();
             return new AttentionSnapshot(epoch, arch.Text, arch.SkipConnectCount, validImages, names.ToList(), edges, modules, alphas);
         }
+
+        private static string ChosenName(int chosen, IReadOnlyList<string> names) =>
+            chosen == EdgeImportance.Dropped ? AttentionEdgeRecord.DroppedName
+            : chosen >= 0 && chosen < names.Count ? names[chosen] : $"#{chosen}";
 
         /// <summary>Writes the epoch's files, state.json last.</summary>
         private void Save(int epoch, Sgd sgd, AlphaStep? alphaStep, List<EpochRecord> metrics, AttentionSnapshot snapshot, DerivedArchitecture arch)
@@ -332,6 +337,7 @@ public static class SearchRun
             _folder.WriteAttention(snapshot);
             _folder.WriteMetrics(metrics);
             _folder.WriteArch(arch.Text);
+            if (arch.Files is not null) _folder.WriteArchFiles(arch.Files);
             var optimizer = _folder.SaveTraining(_net, sgd, epoch);
             var archOptimizer = alphaStep is null ? null : _folder.SaveOptimizer(RunFolder.ArchOptimizerFile, alphaStep.Optimizer, epoch);
             _folder.WriteState(new RunState(RunState.CurrentFormat, epoch, epoch == _config.Epochs, _config, _backend.Description,

@@ -37,6 +37,31 @@ public static class DartsStages
         return DartsCellSlot.Normal3;
     }
 
+    /// <summary>
+    /// The first cell of an L-cell network that uses <paramref name="slot"/>'s genotype: 0, L/3, L/3 + 1, 2L/3,
+    /// 2L/3 + 1. In a searched supernet these are the cells whose genotypes form the AGNAS five-cell set
+    /// (at L = 8: 0, 2, 3, 5, 6, <see cref="DartsCellSlots.SearchedCell"/>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">L is below <see cref="MinLayers"/>, or the slot has no cell at this L
+    /// (L = 3 or 4 leaves a stage without a normal cell).</exception>
+    public static int FirstCellOf(DartsCellSlot slot, int layers)
+    {
+        int first = FirstReduction(layers), second = SecondReduction(layers);
+        int cell = slot switch
+        {
+            DartsCellSlot.Normal1 => 0,
+            DartsCellSlot.Reduce1 => first,
+            DartsCellSlot.Normal2 => first + 1,
+            DartsCellSlot.Reduce2 => second,
+            DartsCellSlot.Normal3 => second + 1,
+            _ => throw new ArgumentOutOfRangeException(nameof(slot), slot, "Not one of the five DARTS cell slots."),
+        };
+        if (cell >= layers || SlotOf(cell, layers) != slot)
+            throw new ArgumentOutOfRangeException(nameof(layers), layers,
+                $"A network of {layers} cells (reductions at {first} and {second}) has no {DartsCellSlots.Key(slot)} cell.");
+        return cell;
+    }
+
     private static int Checked(int layers) =>
         layers >= MinLayers ? layers : throw new ArgumentOutOfRangeException(nameof(layers), layers, $"A DARTS network needs at least {MinLayers} cells (two reduction cells after a normal one).");
 }
