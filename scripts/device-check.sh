@@ -11,6 +11,7 @@
 #   agnas gradcheck --device cuda
 #   agnas bench --space nb201 --device cuda --batch 64 [--profile]   (--json, read by this script)
 #   agnas bench --model attention --device cuda --batch 64 --input 64x32x32   (fused kernels' GB/s against a copy)
+#   agnas bench --space darts --device cuda --batch 64; --model darts-net --batch 96   (the DARTS space)
 #   python3 bench/torch/nb201_peer.py --device cuda --batch 64       the PyTorch eager peer
 # and ends with a summary: each step's status and seconds, our images/s, PyTorch's and the ratio
 # (also written to LOGS/summary.json). Without a GPU the CUDA steps are reported as skipped with
@@ -303,11 +304,17 @@ if ((run_cuda)); then
     run_step attention-cuda "agnas bench --model attention --device cuda --batch 64 --input 64x32x32" 45 \
         env LD_LIBRARY_PATH="$agnas_ld_path" "$bin" bench --model attention --device cuda --batch 64 --input 64x32x32 \
         --steps 5 --warmup 1
+    run_step darts-cuda "agnas bench --space darts --device cuda --batch 64" 60 \
+        env LD_LIBRARY_PATH="$agnas_ld_path" "$bin" bench --space darts --device cuda --batch 64 --input 3x32x32 --steps 3 --warmup 1
+    run_step darts-net-cuda "agnas bench --model darts-net --device cuda --batch 96" 60 \
+        env LD_LIBRARY_PATH="$agnas_ld_path" "$bin" bench --model darts-net --device cuda --batch 96 --input 3x32x32 --steps 3 --warmup 1
 else
     for s in "selftest-cuda|agnas selftest --device cuda" "gradcheck-cuda|agnas gradcheck --device cuda" \
         "bench-cuda|agnas bench --space nb201 --device cuda --batch 64" \
         "bench-cuda-profile|agnas bench --space nb201 --device cuda --batch 64 --profile" \
-        "attention-cuda|agnas bench --model attention --device cuda --batch 64 --input 64x32x32"; do
+        "attention-cuda|agnas bench --model attention --device cuda --batch 64 --input 64x32x32" \
+        "darts-cuda|agnas bench --space darts --device cuda --batch 64" \
+        "darts-net-cuda|agnas bench --model darts-net --device cuda --batch 96"; do
         skip_step "${s%%|*}" "${s#*|}" "$no_gpu_note"
     done
 fi

@@ -47,6 +47,29 @@ public class DartsTrainVerbTests
          "--epochs", "2", "--layers", "3", "--channels", "4", "--batch-size", "50", "--out", outDir, "--no-plots", .. more];
 
     [Fact]
+    public void ASearchedFiveCellSetTrainsFromItsRunFolderFile()
+    {
+        // search → derive → train, through the CLI only: the genotype.json a darts search writes is what train reads.
+        using var tmp = new TempFolder();
+        var searchRun = tmp.Sub("search");
+        var (code, output, error) = SearchCli.Run(["search", "--space", "darts", "--dataset", "fashion-mnist", "--subset", "200", "--layers", "5",
+            "--channels", "4", "--epochs", "1", "--batch-size", "25", "--out", searchRun, "--no-plots"], SearchRunner.BuiltIn);
+        Assert.True(code == ExitCodes.Ok, error + output);
+        // The per-epoch rows show the start of the ~1,200-character five-cell set; only the final result prints all of it.
+        var longest = output.Split('\n').Where(l => !l.StartsWith("[Normal_Genotype", StringComparison.Ordinal)).MaxBy(l => l.Length)!;
+        Assert.True(longest.Length < 250, $"an output line of {longest.Length} characters: {longest[..Math.Min(80, longest.Length)]}…");
+        var genotype = Path.Combine(searchRun, DartsSearchedCells.GenotypeJsonFile);
+        var searched = DartsArchitecture.Resolve(genotype, "--genotype").FiveCell!;
+
+        var data = FashionMnistSample(tmp.Sub("fmnist"), train: 200, test: 50);
+        (code, output, error) = TrainCli.Run(["train", "--space", "darts", "--genotype", genotype, "--dataset", "fashion-mnist", "--data-dir", data,
+            "--epochs", "1", "--layers", "3", "--channels", "4", "--batch-size", "50", "--out", tmp.Sub("train"), "--no-plots"]);
+        Assert.True(code == ExitCodes.Ok, error + output);
+        Assert.Contains($"normal_1: {searched.Normal1.ToText(DartsCellKind.Normal)}", output);
+        Assert.Contains("final", output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void ATinyDartsRunOnFashionMnistTrainsTheAgnasCellsWithTheDartsRecipe()
     {
         using var tmp = new TempFolder();

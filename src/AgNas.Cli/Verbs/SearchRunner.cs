@@ -208,11 +208,18 @@ public static class SearchRunner
             chained?.ValidationBatchCompleted(epoch, batch);
         }
 
+        /// <summary>
+        /// The arch column: NB201 strings fit; a DARTS five-cell set is about 1,200 characters, so the
+        /// row shows its start and the full text stays in metrics.jsonl, arch.txt and cells.txt.
+        /// </summary>
+        internal static string Shorten(string arch, int width = 96) =>
+            arch.Length <= width ? arch : arch[..(width - 1)] + "… (full text in metrics.jsonl)";
+
         public override void EpochCompleted(EpochRecord r, DerivedArchitecture arch)
         {
             Progress.End();
             Progress.Line(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Epoch,5} {r.LearningRate,11:0.000000} {r.TrainLoss,7:0.0000} {r.TrainAccuracy,7:0.00} {r.ValidAccuracy,7:0.00} {r.SkipConnectCount,5} {r.Seconds,8:0.0} {r.ImagesPerSecond,8:0.0}  {r.Arch}"));
+                $"{r.Epoch,5} {r.LearningRate,11:0.000000} {r.TrainLoss,7:0.0000} {r.TrainAccuracy,7:0.00} {r.ValidAccuracy,7:0.00} {r.SkipConnectCount,5} {r.Seconds,8:0.0} {r.ImagesPerSecond,8:0.0}  {Shorten(r.Arch)}"));
             chained?.EpochCompleted(r, arch);
         }
 
