@@ -63,6 +63,8 @@ public static class Program
             s.AutoHelp = true;
             s.AutoVersion = true;
         });
+        // -h is what most command-line tools (and argparse-based NAS scripts) take for help.
+        args = args.Select(a => a == "-h" ? "--help" : a).ToArray();
         var result = parser.ParseArguments(args, verbs.Select(v => v.OptionsType).ToArray());
         if (result is NotParsed<object> notParsed) return ReportParseErrors(result, notParsed.Errors.ToList(), context);
 

@@ -76,6 +76,19 @@ public static class Backends
         throw new BackendUnavailableException(device, reason!);
     }
 
+    /// <summary>The device name that picks CUDA when it is available and the CPU otherwise.</summary>
+    public const string AutoDevice = "auto";
+
+    /// <summary>"auto" → cuda:0 when a CUDA backend is available, else cpu; any other text is <see cref="Device.Parse"/>d.</summary>
+    /// <exception cref="FormatException">Not a device name.</exception>
+    public static Device ResolveDevice(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!string.Equals(text.Trim(), AutoDevice, StringComparison.OrdinalIgnoreCase)) return Device.Parse(text);
+        var cuda = new Device(DeviceType.Cuda, 0);
+        return TryGet(cuda, out _, out _) ? cuda : Device.Cpu;
+    }
+
     /// <summary>Parses "cpu", "cuda" or "cuda:N" and returns that backend.</summary>
     /// <exception cref="FormatException">The text is not a device name.</exception>
     /// <exception cref="BackendUnavailableException">The device cannot be used here.</exception>

@@ -20,7 +20,7 @@ public readonly record struct Device(DeviceType Type, int Index = 0)
         if (t == "cuda") return new Device(DeviceType.Cuda, 0);
         if (t.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(t.AsSpan(5), out var i) && i >= 0)
             return new Device(DeviceType.Cuda, i);
-        throw new FormatException($"Device '{text}' is not recognised; expected 'cpu', 'cuda' or 'cuda:N' with N >= 0.");
+        throw new FormatException($"Device '{text}' is not recognised; expected 'cpu', 'cuda' or 'cuda:N' with N >= 0");
     }
 
     public override string ToString() => Type == DeviceType.Cpu ? "cpu" : $"cuda:{Index}";

@@ -41,3 +41,69 @@ public class SelftestVerbTests
         Assert.Contains(value, error);
     }
 }
+
+public class DeviceOptionAndHelpTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = Program.Run(args, CliContext.ForWriters(output, error));
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [InlineData("gradcheck")]
+    [InlineData("bench")]
+    [InlineData("selftest")]
+    public void AnUnknownDeviceNameIsAUsageErrorNamingTheOption(string verb)
+    {
+        var (code, _, error) = Run(verb, "--device", "gpu");
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--device", error);
+        Assert.Contains("'gpu'", error);
+    }
+
+    [Fact]
+    public void AutoPicksTheCpuWhereThereIsNoGpu()
+    {
+        if (AgNas.Tensors.Backends.ResolveDevice("auto").Type != AgNas.Tensors.DeviceType.Cpu) return; // a GPU machine
+        var (code, output, error) = Run("gradcheck", "--device", "auto", "--filter", "relu6");
+        Assert.True(code == ExitCodes.Ok, error + output);
+        Assert.Contains("on cpu", output);
+    }
+
+    [Fact]
+    public void DashHIsHelp()
+    {
+        var (code, output, error) = Run("bench", "-h");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("--device", output + error);
+    }
+
+    [Theory]
+    [InlineData("3x30x30")]
+    [InlineData("1x5x5")]
+    public void Nb201BenchRefusesSizesItCannotHalveTwice(string input)
+    {
+        var (code, _, error) = Run("bench", "--space", "nb201", "--input", input, "--batch", "2", "--steps", "1");
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("multiples of 4", error);
+    }
+
+    [Fact]
+    public void SpaceAndModelTogetherAreRefused()
+    {
+        var (code, _, error) = Run("bench", "--space", "nb201", "--model", "attention");
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("give one of them", error);
+    }
+
+    [Fact]
+    public void LookupTrimsAPastedCell()
+    {
+        var (code, output, error) = Run("lookup", "  |nor_conv_3x3~0|+|skip_connect~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_1x1~1|nor_conv_3x3~2|\n");
+        Assert.True(code == ExitCodes.Ok, error + output);
+        Assert.Contains("#4951", output);
+    }
+}

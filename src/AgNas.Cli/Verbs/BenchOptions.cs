@@ -36,7 +36,7 @@ public sealed class BenchOptions
     [Option("warmup", Default = DefaultWarmup, HelpText = "Untimed steps first (JIT, allocator cache).")]
     public int Warmup { get; set; } = DefaultWarmup;
 
-    [Option("device", Default = DefaultDevice, HelpText = "Backend: cpu or cuda[:N].")]
+    [Option("device", Default = DefaultDevice, HelpText = DeviceOption.HelpText)]
     public string Device { get; set; } = DefaultDevice;
 
     [Option("profile", Default = DefaultProfile, HelpText = "Also print the time per backend op (ms per step, calls per step, share).")]

@@ -9,7 +9,7 @@ public sealed class GradcheckOptions
     public const string DefaultDevice = "cpu";
     public const string DefaultFilter = "";
 
-    [Option("device", Default = DefaultDevice, HelpText = "Backend to check: cpu or cuda[:N].")]
+    [Option("device", Default = DefaultDevice, HelpText = "Backend to check: " + DeviceOption.HelpText)]
     public string Device { get; set; } = DefaultDevice;
 
     [Option("filter", Default = DefaultFilter, HelpText = "Only the cases whose name (op/variant) contains this text.")]

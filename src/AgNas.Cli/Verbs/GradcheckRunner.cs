@@ -9,7 +9,7 @@ public static class GradcheckRunner
 {
     public static int Run(GradcheckOptions options, CliContext context)
     {
-        var backend = Backends.Get(options.Device);
+        var backend = DeviceOption.Get(options.Device);
         var cases = GradCheckSuite.All.Where(c => c.Name.Contains(options.Filter, StringComparison.OrdinalIgnoreCase)).ToList();
         if (cases.Count == 0)
             throw new UsageException($"--filter '{options.Filter}' matches none of the {GradCheckSuite.All.Count} cases (names look like 'conv2d/3x3-s2-p1').");

@@ -12,7 +12,7 @@ public static class LookupRunner
         Nb201Arch arch;
         try
         {
-            arch = Nb201Arch.Parse(options.Arch);
+            arch = Nb201Arch.Parse(options.Arch.Trim()); // a pasted cell often brings spaces or a newline
         }
         catch (Nb201ArchFormatException e)
         {

@@ -12,7 +12,7 @@ public sealed class SelftestOptions
     public const int DefaultSize = 16;
     public const bool DefaultSkipStep = false;
 
-    [Option("device", Default = DefaultDevice, HelpText = "Backend to test against the CPU: cuda[:N] (cpu compares the CPU with itself).")]
+    [Option("device", Default = DefaultDevice, HelpText = "Backend to test against the CPU: cuda, cuda:N, auto, or cpu (the CPU against itself).")]
     public string Device { get; set; } = DefaultDevice;
 
     [Option("filter", Default = DefaultFilter, HelpText = "Only the op cases whose name (op/variant) contains this text.")]

@@ -17,11 +17,11 @@ public static class SelftestRunner
     public static int Run(SelftestOptions options, CliContext context)
     {
         if (options.Batch < 2) throw new UsageException($"--batch {options.Batch}: a training step needs at least 2 images (batch norm).");
-        if (options.Size < 4 || options.Size % 4 != 0) throw new UsageException($"--size {options.Size}: expected a multiple of 4 (the supernet halves it twice).");
+        if (options.Size < 4 || options.Size % 4 != 0) throw new UsageException($"--size {options.Size}: expected a positive multiple of 4 (the supernet halves it twice).");
         var cases = BackendConformance.All.Where(c => c.Name.Contains(options.Filter, StringComparison.OrdinalIgnoreCase)).ToList();
         if (cases.Count == 0)
             throw new UsageException($"--filter '{options.Filter}' matches none of the {BackendConformance.All.Count} cases (names look like 'Conv2dForward/3x3-pad1/1x3x5x7').");
-        var backend = Backends.Get(options.Device);
+        var backend = DeviceOption.Get(options.Device);
         var reference = CpuBackend.Instance;
         context.Error.MarkupLine($"[grey]comparing {Markup.Escape(backend.Description)} with {Markup.Escape(reference.Description)}[/]");
 

@@ -30,7 +30,7 @@ public interface IRunConfig<TSelf> where TSelf : class, IRunConfig<TSelf>
 public static class RunSettings
 {
     /// <summary>The device name that picks CUDA when it is available and the CPU otherwise.</summary>
-    public const string AutoDevice = "auto";
+    public const string AutoDevice = Backends.AutoDevice;
 
     /// <summary>
     /// "auto" → "cuda:0" when a CUDA backend is available, else "cpu"; any other name is parsed and
@@ -40,12 +40,7 @@ public static class RunSettings
     public static string ResolveDevice(string device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        if (string.Equals(device.Trim(), AutoDevice, StringComparison.OrdinalIgnoreCase))
-        {
-            var cuda = new Device(DeviceType.Cuda, 0);
-            return Backends.TryGet(cuda, out _, out _) ? cuda.ToString() : Device.Cpu.ToString();
-        }
-        return Device.Parse(device).ToString();
+        return Backends.ResolveDevice(device).ToString();
     }
 
     /// <summary>The device problem of a settings record, or null when <paramref name="device"/> is a device name.</summary>
