@@ -103,9 +103,11 @@ public sealed unsafe partial class CudaBackend
     {
         OpChecks.SampleMul(this, y, x, m);
         if (y.Size == 0) return;
+        // Always per sample (m holds one factor each); a scalar is one sample of one element.
         int batch = Batch(x);
         long sample = x.Size / batch;
-        _k.SampleMulF32(_k.Elementwise(y.Size), P(y), x.Rank == 0 ? 1 : y.BatchStride, P(x), x.Rank == 0 ? 1 : x.BatchStride, P(m), batch, sample);
+        long Stride(Tensor t) => t.Rank == 0 ? 1 : t.BatchStride;
+        _k.SampleMulF32(_k.Elementwise(y.Size), P(y), Stride(y), P(x), Stride(x), P(m), batch, sample);
     }
 
     public void GroupSum(Tensor y, Tensor x, int groups)
