@@ -30,9 +30,41 @@ public class ArgumentAuditTests
     [Fact]
     public void AWordAfterASwitchIsRefusedWithTheReason()
     {
-        var (code, _, error) = Run("search", "--nesterov", "false");
+        var (code, _, error) = Run("devices", "--json", "false");
         Assert.Equal(ExitCodes.Usage, code);
-        Assert.Contains("unexpected argument 'false': --nesterov is a switch", error);
+        Assert.Contains("unexpected argument 'false': --json is a switch and takes no value", error);
+        // A switch that takes true or false refuses other words.
+        (code, _, error) = Run("search", "--nesterov", "maybe");
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("unexpected argument 'maybe': --nesterov is a switch: give it alone (on), or followed by true or false.", error);
+    }
+
+    [Theory]
+    [InlineData("devices", "--json=false", "--json=false: --json is a switch and takes no value")]
+    [InlineData("search", "--nesterov=maybe", "--nesterov=maybe: --nesterov is a switch: give it alone (on), or followed by true or false.")]
+    public void AValueGluedToASwitchIsRefusedUnlessItTakesTrueOrFalse(string verb, string arg, string message)
+    {
+        // The parser turns a switch on whatever follows '='; --json=false would have meant --json.
+        var (code, _, error) = Run(verb, arg);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains(message, error);
+    }
+
+    [Fact]
+    public void TheAuditRecordsWhichOptionsWereGivenAndHow()
+    {
+        Assert.Null(ArgumentAudit.Audit(typeof(Verbs.SearchOptions),
+            ["search", "--lr", "0.025", "--nesterov", "false", "--no-plots", "--allow-none=true", "--epochs=3", "--clean-validation", "--seed", "-1"], out var given));
+        Assert.NotNull(given);
+        Assert.Equal(["--lr 0.025", "--nesterov false", "--no-plots", "--allow-none=true", "--epochs=3", "--clean-validation", "--seed -1"], given.Entries.Select(e => e.Typed));
+        Assert.Equal(["0.025", "false", null, "true", "3", null, "-1"], given.Entries.Select(e => e.Value));
+        Assert.True(given.Contains("lr"));
+        Assert.False(given.Contains("momentum")); // left out, though the parser fills in its default
+
+        // Explicit values of switches reach the options object; the parser itself turned them on.
+        var options = new Verbs.SearchOptions { Nesterov = true, NoPlots = true, AllowNone = true, CleanValidation = true };
+        given.ApplySwitchValues(options);
+        Assert.Equal((false, true, true, true), (options.Nesterov, options.NoPlots, options.AllowNone, options.CleanValidation));
     }
 
     [Theory]

@@ -66,6 +66,7 @@ public class DartsTrainVerbTests
             "--epochs", "1", "--layers", "3", "--channels", "4", "--batch-size", "50", "--out", tmp.Sub("train"), "--no-plots"]);
         Assert.True(code == ExitCodes.Ok, error + output);
         Assert.Contains($"normal_1: {searched.Normal1.ToText(DartsCellKind.Normal)}", output);
+        Assert.Contains("drop-path ramped to 0.2 over 1 epoch.", output);
         Assert.Contains("final", output, StringComparison.OrdinalIgnoreCase);
     }
 
@@ -145,7 +146,7 @@ public class DartsTrainVerbTests
         { [], "--genotype is required with --space darts" },
         { ["--genotype", "AGNAS", "--arch", "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"], "--arch is the nb201 cell; --space darts takes --genotype" },
         { ["--genotype", "AGNAS", "--layers", "2"], "layers 2 must be >= 3" },
-        { ["--genotype", "AGNAS", "--drop-path", "1"], "drop path 1 must be in [0, 1)" },
+        { ["--genotype", "AGNAS", "--drop-path", "1"], "--drop-path 1 must be in [0, 1)" },
     };
 
     [Theory]
@@ -178,8 +179,8 @@ public class DartsTrainVerbTests
 
         (code, _, error) = TrainCli.Run(["train", "--resume", run, "--genotype", "AGNAS"]);
         Assert.Equal(ExitCodes.Usage, code);
-        // Compared resolved: the name stands for its cells.
-        Assert.Contains($"--genotype {DartsGenotypes.Agnas} (the run has {DartsGenotypes.DartsV2})", Flat(error));
+        // Compared resolved (the name stands for its cells), named as typed.
+        Assert.Contains($"--genotype AGNAS (the run has {DartsGenotypes.DartsV2})", Flat(error));
 
         // --space darts alone brings the darts recipe's values for the options not given, which are not conflicts (the run's --lr 0.05 stays).
         (code, output, error) = TrainCli.Run(["train", "--resume", run, "--space", "darts", "--genotype", "DARTS_V2", "--epochs", "2"]);
@@ -188,8 +189,16 @@ public class DartsTrainVerbTests
         Assert.Equal(2, state.CompletedEpochs);
         Assert.Equal(0.05, state.Config.LearningRate);
 
-        (code, _, error) = TrainCli.Run(["train", "--resume", run, "--space", "nb201"]);
-        Assert.Equal(ExitCodes.Ok, code); // nb201 is --space's default: indistinguishable from leaving it out
+        // --space nb201 is --space's default, but given explicitly it must agree with the run, as must every nb201 recipe value.
+        foreach (var (option, value, theirs) in new[] { ("--space", "nb201", "darts"), ("--lr", "0.1", "0.05"), ("--nesterov", "true", "it off"), ("--cutout", "0", "16") })
+        {
+            (code, _, error) = TrainCli.Run(["train", "--resume", run, option, value]);
+            Assert.Equal(ExitCodes.Usage, code);
+            Assert.Contains($"{option} {value} (the run has {theirs})", Flat(error));
+        }
+        (code, _, error) = TrainCli.Run(["train", "--resume", run, "--nesterov"]);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--nesterov (the run has it off)", Flat(error));
         (code, _, error) = TrainCli.Run(["train", "--resume", run, "--cutout", "4"]);
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("--cutout 4 (the run has 16)", Flat(error));

@@ -86,7 +86,14 @@ internal static class SearchCli
         return dir;
     }
 
-    /// <summary>A 2-epoch tiny search on MNIST-format files: 24 training and 24 validation images, batch 8.</summary>
-    public static string[] TinyArgs(string dataDir, string outDir, params string[] more) =>
-        ["search", "--space", TinySupernet.SpaceName, "--dataset", "mnist", "--data-dir", dataDir, "--epochs", "2", "--batch-size", "8", "--out", outDir, .. more];
+    /// <summary>
+    /// A 2-epoch tiny search on MNIST-format files: 24 training and 24 validation images, batch 8, with <paramref name="more"/>
+    /// options; one of these replaces the tiny run's value (the parser refuses an option given twice).
+    /// </summary>
+    public static string[] TinyArgs(string dataDir, string outDir, params string[] more)
+    {
+        (string Option, string Value)[] tiny =
+            [("--space", TinySupernet.SpaceName), ("--dataset", "mnist"), ("--data-dir", dataDir), ("--epochs", "2"), ("--batch-size", "8"), ("--out", outDir)];
+        return ["search", .. tiny.Where(o => !more.Contains(o.Option)).SelectMany(o => new[] { o.Option, o.Value }), .. more];
+    }
 }

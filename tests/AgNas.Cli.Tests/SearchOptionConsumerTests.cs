@@ -55,7 +55,7 @@ public class SearchOptionConsumerTests
         ["channels"] = ["3"],                 // reaches the supernet spec (the tiny space records it)
         ["layers"] = ["6"],
         ["clean-validation"] = [],
-        ["prefetch"] = ["3"],                 // reaches the DataLoader, which refuses it
+        ["prefetch"] = ["3"],                 // reaches the settings check, which refuses it (results do not depend on it)
         ["no-plots"] = [],
     };
 

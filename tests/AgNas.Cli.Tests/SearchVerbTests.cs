@@ -79,7 +79,7 @@ public class SearchVerbTests
         var (code, output, error) = SearchCli.Run(SearchCli.TinyArgs(data, outDir), observer: new CancelAfterEpoch(cts, 1), cancellation: cts);
         Assert.True(code == SearchRunner.InterruptedExitCode, error + output);
         var folder = new RunFolder(outDir);
-        Assert.Contains($"Interrupted during epoch 2 of 2; epochs 1-1 are saved in {folder.Path}.", output);
+        Assert.Contains($"Interrupted during epoch 2 of 2; epoch 1 is saved in {folder.Path}.", output);
         Assert.Contains($"Resume with: agnas search --resume {folder.Path}", output);
 
         // Conflicting values are refused, each named with the run's value; nothing runs.
@@ -136,15 +136,21 @@ public class SearchVerbTests
     [Theory]
     [InlineData("--space", "proxyless", "--space 'proxyless' is not known")]
     [InlineData("--method", "gdas", "method 'gdas' is not known; expected agnas (attention-guided, AGNAS) or darts")]
-    [InlineData("--method", "DARTS", "method 'DARTS' is not known")]
     [InlineData("--dataset", "svhn", "--dataset 'svhn' is not known")]
-    [InlineData("--device", "tpu", "Device 'tpu' is not recognised")]
-    [InlineData("--batch-size", "1", "batch size 1")]
-    [InlineData("--train-portion", "1.5", "train portion 1.5")]
+    [InlineData("--device", "tpu", "--device 'tpu' is not recognised; expected cpu, cuda, cuda:N (N >= 0) or auto")]
+    [InlineData("--device", "gpu", "--device 'gpu' is not recognised")]
+    [InlineData("--batch-size", "1", "--batch-size 1 must be at least 2")]
+    [InlineData("--train-portion", "1.5", "--train-portion 1.5 must lie strictly between 0 and 1")]
+    [InlineData("--prefetch", "3", "--prefetch 3 must be 0 (none), 1 or 2 batches")]
+    [InlineData("--prefetch", "-1", "--prefetch -1 must be 0 (none), 1 or 2 batches")]
+    [InlineData("--momentum", "1", "--momentum 1 must lie in [0, 1)")]
+    [InlineData("--grad-clip", "-1", "--grad-clip -1 must be a finite value >= 0 (0: no clipping)")]
+    [InlineData("--lr-min", "1", "--lr-min 1 must lie in [0, learning rate 0.025]")]
     public void BadValuesAreUsageErrors(string option, string value, string message)
     {
         using var tmp = new TempFolder();
-        var (code, _, error) = SearchCli.Run(["search", "--out", tmp.Sub("run"), option, value], SearchRunner.BuiltIn);
+        // A data folder that does not exist: a value wrongly accepted fails at loading (exit 1), never runs a search.
+        var (code, _, error) = SearchCli.Run(["search", "--out", tmp.Sub("run"), "--data-dir", "/nonexistent/agnas-bad-values", option, value], SearchRunner.BuiltIn);
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains(message, Flat(error));
         Assert.False(Directory.Exists(tmp.Sub("run")));

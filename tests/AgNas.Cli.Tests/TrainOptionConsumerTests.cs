@@ -55,8 +55,8 @@ public class TrainOptionConsumerTests
         ["aux-weight"] = (Darts, ["0.1"]),
         ["subset"] = (Nb201, ["6"]),
         ["seed"] = (Nb201, ["1"]),
-        ["device"] = (Nb201, ["cuda:7"]),       // reaches the backend registry, which refuses it
-        ["prefetch"] = (Nb201, ["3"]),          // reaches the DataLoader, which refuses it
+        ["device"] = (Nb201, ["cuda:7"]),       // reaches the backend registry, which refuses it before the data is loaded
+        ["prefetch"] = (Nb201, ["3"]),          // reaches the settings check, which refuses it (results do not depend on it)
         ["no-plots"] = (Nb201, []),
     };
 
@@ -81,8 +81,10 @@ public class TrainOptionConsumerTests
         {
             if (option.LongName == "resume") continue;
             var options = new TrainOptions();
-            property.SetValue(options, Changed(property.GetValue(options), property.PropertyType));
-            var changed = TrainRunner.ToConfig(options, now).Differences(baseline).Select(d => d.Member).ToList();
+            property.SetValue(options, Changed(property, property.GetValue(options)));
+            // Named as on a command line: a switch (--nesterov) given false is told from one left out this way only.
+            var given = GivenOptions.Naming(typeof(TrainOptions), option.LongName);
+            var changed = TrainRunner.ToConfig(options, given, now, options.Space).Differences(baseline).Select(d => d.Member).ToList();
             string expected = property.Name == nameof(TrainOptions.NoPlots) ? nameof(TrainConfig.Plots) : property.Name;
             // --space and --dataset also name the default run folder; nothing else may move.
             var extra = property.Name is nameof(TrainOptions.Space) or nameof(TrainOptions.Dataset) ? new[] { nameof(TrainConfig.OutDir) } : [];
@@ -93,17 +95,20 @@ public class TrainOptionConsumerTests
         Assert.Empty(TrainConfig.Members.Select(m => m.Name).Except(setMembers));
     }
 
-    /// <summary>Another value than <paramref name="value"/>; for an option not given (null, the recipe's value) one no recipe has.</summary>
-    private static object Changed(object? value, Type type) => value switch
+    /// <summary>
+    /// Another value than <paramref name="value"/>; for an option not given (null, the recipe's value) one no recipe has,
+    /// and for a switch whose default is the recipe's (--nesterov) the opposite of the default space's recipe.
+    /// </summary>
+    private static object Changed(PropertyInfo property, object? value) => value switch
     {
+        bool when property.GetCustomAttribute<RecipeDefaultAttribute>() is not null => !TrainConfig.ForSpace(TrainConfig.DefaultSpace).Nesterov,
         string s => s + "x",
         int i => i + 7,
         double d => d + 0.125,
         bool b => !b,
-        null when type == typeof(int?) => 7,
-        null when type == typeof(double?) => 0.125,
-        null when type == typeof(bool?) => !TrainConfig.ForSpace(TrainConfig.DefaultSpace).Nesterov,
-        _ => throw new NotSupportedException($"No change rule for {value?.GetType().Name ?? type.Name}."),
+        null when property.PropertyType == typeof(int?) => 7,
+        null when property.PropertyType == typeof(double?) => 0.125,
+        _ => throw new NotSupportedException($"No change rule for {value?.GetType().Name ?? property.PropertyType.Name}."),
     };
 
     /// <summary>Mutations whose value the consumer refuses (the run does not start); every other mutated run must complete.</summary>

@@ -112,7 +112,7 @@ public class TrainVerbTests
         var (code, output, error) = TrainCli.Run(TrainCli.TinyArgs(data, broken), new CancelAfterEpoch(cts, 1), cts);
         Assert.True(code == RunVerb.InterruptedExitCode, error + output);
         var folder = new RunFolder(broken);
-        Assert.Contains($"Interrupted during epoch 2 of 2; epochs 1-1 are saved in {folder.Path}.", output);
+        Assert.Contains($"Interrupted during epoch 2 of 2; epoch 1 is saved in {folder.Path}.", output);
         Assert.Contains($"Resume with: agnas train --resume {folder.Path}", output);
         Assert.Equal(1, folder.ReadState<TrainState>(TrainState.CurrentFormat).CompletedEpochs);
 
@@ -177,15 +177,19 @@ public class TrainVerbTests
     [InlineData("--channels", "8", "channels 8 is a darts setting")]
     [InlineData("--cutout", "-2", "cutout -2 must be >= 0")]
     [InlineData("--dataset", "svhn", "--dataset 'svhn' is not known")]
-    [InlineData("--device", "tpu", "Device 'tpu' is not recognised")]
-    [InlineData("--batch-size", "1", "batch size 1")]
-    [InlineData("--grad-clip", "-1", "gradient clip -1")]
-    [InlineData("--subset", "1", "subset 1")]
+    [InlineData("--device", "tpu", "--device 'tpu' is not recognised")]
+    [InlineData("--device", "gpu", "--device 'gpu' is not recognised")]
+    [InlineData("--batch-size", "1", "--batch-size 1 must be at least 2")]
+    [InlineData("--grad-clip", "-1", "--grad-clip -1 must be a finite value > 0")]
+    [InlineData("--subset", "1", "--subset 1 must be at least 2")]
+    [InlineData("--prefetch", "3", "--prefetch 3 must be 0 (none), 1 or 2 batches")]
+    [InlineData("--momentum", "1.5", "--momentum 1.5 must lie in [0, 1)")]
     [InlineData("--nesterov", "maybe", "nesterov")]
     public void BadValuesAreUsageErrors(string option, string value, string message)
     {
         using var tmp = new TempFolder();
-        var (code, _, error) = TrainCli.Run(["train", "--arch", TrainCli.Cell, "--out", tmp.Sub("run"), option, value]);
+        // A data folder that does not exist: a value wrongly accepted fails at loading (exit 1), never trains.
+        var (code, _, error) = TrainCli.Run(["train", "--arch", TrainCli.Cell, "--out", tmp.Sub("run"), "--data-dir", "/nonexistent/agnas-bad-values", option, value]);
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains(message, Flat(error));
         Assert.False(Directory.Exists(tmp.Sub("run")));
@@ -222,6 +226,6 @@ public class TrainVerbTests
         // A new run into a folder holding one is refused.
         (code, _, error) = TrainCli.Run(TrainCli.TinyArgs(data, run));
         Assert.Equal(ExitCodes.Usage, code);
-        Assert.Contains("already holds a run", Flat(error));
+        Assert.Contains("already holds a training run", Flat(error));
     }
 }

@@ -1,5 +1,7 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using AgNas.Search.Runs;
+using AgNas.Tensors;
 using CommandLine;
 using Spectre.Console;
 
@@ -7,34 +9,45 @@ namespace AgNas.Cli.Verbs;
 
 /// <summary>
 /// What the verbs that run epochs into a run folder (<c>agnas search</c>, <c>agnas train</c>) share:
-/// Ctrl-C handling, the progress bar, the settings table, the resume rules for options, and the
-/// message of an interrupted run.
+/// Ctrl-C and SIGTERM handling, the progress bar, the settings table, settings problems named by
+/// option, the device check, and the message of an interrupted run. The resume rules are
+/// <see cref="ResumeRules"/>'s, the run-folder checks <see cref="RunFolders"/>'.
 /// </summary>
 internal static class RunVerb
 {
-    /// <summary>Exit status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).</summary>
+    /// <summary>Exit status of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report Ctrl-C).</summary>
     public const int InterruptedExitCode = 130;
 
     /// <summary>
-    /// Runs <paramref name="run"/> with Ctrl-C turned into cancellation: the first press cancels the
-    /// token (the run finishes its current step and returns; the last epoch's files stay), a second
-    /// press lets the process end.
+    /// Runs <paramref name="run"/> with Ctrl-C (SIGINT) and SIGTERM (what cluster schedulers and
+    /// <c>timeout</c> send) turned into cancellation: the first signal cancels the token (the run finishes
+    /// its current step and returns; the last epoch's files stay, and the caller's using blocks release
+    /// run.lock), a second one lets the process end as the signal would.
     /// </summary>
-    /// <param name="external">Cancels the run like Ctrl-C does (tests); null for Ctrl-C only.</param>
+    /// <param name="external">Cancels the run like a signal does (tests); null for the signals only.</param>
     /// <param name="run">The run, given the token to check.</param>
-    public static T WithCtrlC<T>(CancellationTokenSource? external, Func<CancellationToken, T> run)
+    public static T Interruptible<T>(CancellationTokenSource? external, Func<CancellationToken, T> run)
     {
         var own = external is null ? new CancellationTokenSource() : null;
         var cts = external ?? own!;
-        int presses = 0;
+        int signals = 0;
+        // True for the first signal, which becomes the cancellation; later ones keep their default effect.
+        bool Cancel()
+        {
+            if (Interlocked.Increment(ref signals) > 1) return false;
+            cts.Cancel();
+            return true;
+        }
         void OnCancelKey(object? sender, ConsoleCancelEventArgs e)
         {
-            if (Interlocked.Increment(ref presses) > 1) return;
-            e.Cancel = true;
-            cts.Cancel();
+            if (Cancel()) e.Cancel = true;
         }
 
         Console.CancelKeyPress += OnCancelKey;
+        using var sigterm = RegisterSigterm(context =>
+        {
+            if (Cancel()) context.Cancel = true;
+        });
         try
         {
             return run(cts.Token);
@@ -43,6 +56,19 @@ internal static class RunVerb
         {
             Console.CancelKeyPress -= OnCancelKey;
             own?.Dispose();
+        }
+    }
+
+    /// <summary>The SIGTERM handler's registration, or null where the platform has no SIGTERM to catch.</summary>
+    private static PosixSignalRegistration? RegisterSigterm(Action<PosixSignalContext> handler)
+    {
+        try
+        {
+            return PosixSignalRegistration.Create(PosixSignal.SIGTERM, handler);
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
         }
     }
 
@@ -74,66 +100,62 @@ internal static class RunVerb
         context.Out.Write(table);
     }
 
-    /// <summary>A config resolved, with a bad device turned into a usage error.</summary>
-    public static T Resolved<T>(Func<T> resolve)
+    /// <summary>A warning on the error stream (the run goes on).</summary>
+    public static void Warn(CliContext context, string message) => context.Error.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");
+
+    /// <summary>"1 epoch", "2 epochs".</summary>
+    public static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
+    /// <summary>The problems of a config, each naming the option that sets the setting, as one usage error; nothing when there are none.</summary>
+    /// <exception cref="UsageException">Naming every problem.</exception>
+    public static void ThrowProblems(IEnumerable<string> problems)
     {
-        try
-        {
-            return resolve();
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException(e.Message);
-        }
+        var list = problems.ToList();
+        if (list.Count > 0) throw new UsageException(string.Join("; ", list) + ".");
     }
+
+    /// <summary>The problems of the settings that the command line named (<paramref name="given"/>), as one usage error naming their options.</summary>
+    /// <exception cref="UsageException">Naming every problem.</exception>
+    public static void ThrowGivenProblems(IEnumerable<SettingProblem> problems, GivenOptions given)
+    {
+        var named = given.Entries.Select(e => ConfigMember(e.Property)).ToHashSet();
+        ThrowProblems(problems.Where(p => named.Contains(p.Member)).Select(p => Describe(p, given.OptionsType)));
+    }
+
+    /// <summary>A settings problem with the setting named by its option (<c>--batch-size 1 must be at least 2 …</c>).</summary>
+    public static string Describe(SettingProblem problem, Type optionsType) => problem.Describe(OptionName(optionsType, problem.Member));
 
     /// <summary>
-    /// The epoch count a <c>--resume</c> continues with (the run's, or a higher --epochs), after checking
-    /// the other options against the run's config.json. Options are compared by value: one that differs from its
-    /// default and from the run's value is a conflict. An option given with exactly its default value
-    /// cannot be told from an omitted one (the parser fills in defaults) and is therefore taken from the run.
+    /// The option that sets a config member (the options class's properties share the members' names;
+    /// <c>--no-plots</c> sets Plots), else the config.json key.
     /// </summary>
-    /// <param name="resume">The --resume argument, for messages.</param>
-    /// <param name="folder">The run folder.</param>
-    /// <param name="saved">Its config.json.</param>
-    /// <param name="given">The command line's config, resolved.</param>
-    /// <param name="defaults">The config of a command line without options, resolved.</param>
-    /// <param name="outDir">The --out argument ("" when absent).</param>
-    /// <param name="optionsType">The verb's options class (its properties are named like the config's members).</param>
-    /// <exception cref="UsageException">Naming every conflicting option with the run's value.</exception>
-    public static int ResumeEpochs<TConfig>(string resume, RunFolder folder, TConfig saved, TConfig given, TConfig defaults, string outDir, Type optionsType)
-        where TConfig : class, IRunConfig<TConfig>
-    {
-        var conflicts = new List<string>();
-        int epochs = saved.Epochs;
-        foreach (var (member, value, _) in RunSettings<TConfig>.Differences(given, defaults, nameof(IRunConfig<TConfig>.OutDir)))
-        {
-            object? theirs = RunSettings<TConfig>.Value(saved, member);
-            if (member == nameof(IRunConfig<TConfig>.Epochs))
-            {
-                if (given.Epochs < saved.Epochs)
-                    conflicts.Add($"--epochs {given.Epochs} is below the run's {saved.Epochs} (it may only be raised)");
-                epochs = given.Epochs;
-            }
-            else if (!Equals(value, theirs))
-            {
-                conflicts.Add($"{OptionName(optionsType, member)} {RunSettings.FormatValue(value)} (the run has {RunSettings.FormatValue(theirs)})");
-            }
-        }
-        if (outDir.Length > 0 && Path.GetFullPath(outDir) != folder.Path)
-            conflicts.Add($"--out {outDir} (the run folder is {folder.Path})");
-        if (conflicts.Count > 0)
-            throw new UsageException(
-                $"--resume {resume}: these options conflict with the run's {RunFolder.ConfigFile}: {string.Join("; ", conflicts)}. " +
-                "Leave them out (the run keeps its settings); only --epochs may change, upward.");
-        return epochs;
-    }
-
-    /// <summary>The option that sets a config member (the options class's properties share the members' names), else the config.json key.</summary>
     public static string OptionName(Type optionsType, string member)
     {
-        var option = optionsType.GetProperty(member)?.GetCustomAttribute<OptionAttribute>();
+        var property = optionsType.GetProperty(member) ?? (member == "Plots" ? optionsType.GetProperty("NoPlots") : null);
+        var option = property?.GetCustomAttribute<OptionAttribute>();
         return option is null ? RunSettings.JsonName(member) : "--" + option.LongName;
+    }
+
+    /// <summary>The config member an option of the options class sets (--no-plots: Plots), or null for one that sets none (--resume).</summary>
+    public static string? ConfigMember(PropertyInfo optionProperty) => optionProperty.Name switch
+    {
+        "Resume" => null,
+        "NoPlots" => "Plots",
+        var name => name,
+    };
+
+    /// <summary>
+    /// Fails (exit 1, the reason given) when <paramref name="device"/> is a device name this machine cannot
+    /// use, so that a run stops before it loads data or creates its folder.
+    /// </summary>
+    /// <param name="device">The resolved device ("cpu", "cuda:0").</param>
+    /// <param name="resume">Whether the device is a resumed run's, which may change (the message says so).</param>
+    /// <exception cref="BackendUnavailableException">With the reason.</exception>
+    public static void CheckDeviceAvailable(string device, bool resume)
+    {
+        var parsed = Device.Parse(device);
+        if (Backends.TryGet(parsed, out _, out var reason)) return;
+        throw new BackendUnavailableException(parsed, resume ? $"{reason} (a resumed run may continue on another device: --device cpu)" : reason!);
     }
 
     /// <summary>What an interrupted run prints; returns <see cref="InterruptedExitCode"/>.</summary>
@@ -151,11 +173,21 @@ internal static class RunVerb
         }
         else
         {
-            context.OutWriter.WriteLine($"Interrupted during epoch {completed + 1} of {epochs}; epochs 1-{completed} are saved in {dir}.");
+            string saved = completed == 1 ? "epoch 1 is saved" : $"epochs 1-{completed} are saved";
+            context.OutWriter.WriteLine($"Interrupted during epoch {completed + 1} of {epochs}; {saved} in {dir}.");
             context.OutWriter.WriteLine($"Resume with: agnas {verb} --resume {dir}");
         }
         return InterruptedExitCode;
     }
+
+    /// <summary>
+    /// The line a run prints before its epoch rows when it starts (nothing for a new run), and whether the
+    /// header and rows follow: a run that already completed its epochs has none.
+    /// </summary>
+    public static (string? Line, bool Rows) StartLine(int firstEpoch, int epochs) =>
+        firstEpoch > epochs ? ($"The run already completed its {Count(epochs, "epoch")}; raise --epochs to continue it.", false)
+        : firstEpoch > 1 ? ($"Resuming at epoch {firstEpoch} of {epochs}.", true)
+        : (null, true);
 }
 
 /// <summary>

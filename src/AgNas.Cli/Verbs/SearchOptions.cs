@@ -7,9 +7,9 @@ namespace AgNas.Cli.Verbs;
 /// Options of <c>agnas search</c>. Each property is named like the <see cref="SearchConfig"/> member it
 /// sets (except <see cref="NoPlots"/>, the inverse of <see cref="SearchConfig.Plots"/>, and
 /// <see cref="Resume"/>, which the runner reads itself); the defaults are SearchConfig's constants,
-/// except <see cref="Method"/>'s, which is empty so that an explicit <c>--method</c> can be told
-/// apart on <c>--resume</c> (empty: agnas for a new run, the run's method when resuming).
-/// <see cref="SearchRunner.ToConfig"/> is the one mapping.
+/// except <see cref="Method"/>'s, which is empty (agnas for a new run, the run's method when resuming).
+/// <see cref="SearchRunner.ToConfig"/> is the one mapping. The switches also take an explicit true or false
+/// (<see cref="SwitchValueAttribute"/>).
 /// </summary>
 [Verb("search", HelpText = "Attention-guided architecture search (AGNAS Algorithm 1): train a supernet's weights and attention modules by SGD on half of a dataset's training set, " +
     "derive the architecture from the attention importance on the other half after every epoch, and save everything to a run folder (resumable). " +
@@ -29,7 +29,7 @@ public sealed class SearchOptions
         "the five-cell set of cells 0, L/3, L/3+1, 2L/3, 2L/3+1 written to arch.txt and genotype.json for agnas train --space darts --genotype).")]
     public string Space { get; set; } = SearchConfig.DefaultSpace;
 
-    [Option("method", Default = DefaultMethod, HelpText = "agnas (empty = agnas): attention modules trained with the weights, the architecture from their importance on the validation half; " +
+    [Option("method", Default = DefaultMethod, HelpText = "agnas (empty = agnas; any case): attention modules trained with the weights, the architecture from their importance on the validation half; " +
         "or darts: the first-order DARTS baseline, softmax(alpha) per edge, alpha updated by Adam (lr 3e-4, betas 0.5/0.999, weight decay 1e-3) on a validation batch before every SGD step of the weights, the architecture from argmax softmax(alpha). " +
         "A run keeps its method: --resume takes it from the run and refuses another.")]
     public string Method { get; set; } = DefaultMethod;
@@ -55,13 +55,14 @@ public sealed class SearchOptions
     [Option("momentum", Default = SearchConfig.DefaultMomentum, HelpText = "SGD momentum.")]
     public double Momentum { get; set; } = SearchConfig.DefaultMomentum;
 
-    [Option("nesterov", Default = false, HelpText = "Nesterov momentum (NAS-Bench-201's one-shot recipe uses it; the AGNAS reference does not).")]
+    [SwitchValue]
+    [Option("nesterov", Default = false, HelpText = "Nesterov momentum (NAS-Bench-201's one-shot recipe uses it; the AGNAS reference does not). A switch; --nesterov true and --nesterov false also work.")]
     public bool Nesterov { get; set; }
 
     [Option("weight-decay", Default = SearchConfig.DefaultWeightDecay, HelpText = "L2 weight decay on every parameter, attention FCs included.")]
     public double WeightDecay { get; set; } = SearchConfig.DefaultWeightDecay;
 
-    [Option("grad-clip", Default = SearchConfig.DefaultGradClip, HelpText = "Maximum global L2 norm of the gradients.")]
+    [Option("grad-clip", Default = SearchConfig.DefaultGradClip, HelpText = "Maximum global L2 norm of the gradients; 0 = no clipping.")]
     public double GradClip { get; set; } = SearchConfig.DefaultGradClip;
 
     [Option("train-portion", Default = SearchConfig.DefaultTrainPortion, HelpText = "Fraction of the training images (the first ones, in file order) that train the weights; the rest collect the attention importance (darts: train alpha).")]
@@ -79,9 +80,11 @@ public sealed class SearchOptions
     [Option("out", Default = DefaultOutDir, HelpText = "Run folder; empty = runs/<space>-<dataset>-<yyyyMMdd-HHmmss>.")]
     public string OutDir { get; set; } = DefaultOutDir;
 
-    [Option("resume", Default = DefaultResume, HelpText = "Continue the run in this folder from its last completed epoch, with its config.json. Other options must be left out or agree with it; --epochs may raise the epoch count.")]
+    [Option("resume", Default = DefaultResume, HelpText = "Continue the run in this folder from its last completed epoch, with its config.json. Options left out are the run's; options given must agree with it, " +
+        "except --epochs, which may raise the epoch count, and --data-dir, --device, --prefetch and --no-plots, which do not change the results and may differ (e.g. on another machine).")]
     public string Resume { get; set; } = DefaultResume;
 
+    [SwitchValue]
     [Option("allow-none", Default = false, HelpText = "Let the derivation choose the 'none' op (by default it is excluded, as the reference code does).")]
     public bool AllowNone { get; set; }
 
@@ -94,6 +97,7 @@ public sealed class SearchOptions
     [Option("layers", Default = DefaultLayers, HelpText = "darts: cells L of the supernet (>= 5); cells L/3 and 2L/3 reduce; 0 = the space's default (darts: 8, reductions at cells 2 and 5). nb201's supernet is fixed at 3x5 cells.")]
     public int Layers { get; set; } = DefaultLayers;
 
+    [SwitchValue]
     [Option("clean-validation", Default = false, HelpText = "Collect the attention importance (--method darts: take the alpha steps) on un-augmented validation images (normalisation only). By default the validation images get the " +
         "training augmentation (random crop, and flip where the dataset uses it), as in the reference code, whose validation split is drawn from the augmenting training set.")]
     public bool CleanValidation { get; set; }
@@ -101,6 +105,7 @@ public sealed class SearchOptions
     [Option("prefetch", Default = SearchConfig.DefaultPrefetch, HelpText = "Batches prepared ahead on a background thread: 0, 1 or 2 (results do not depend on it).")]
     public int Prefetch { get; set; } = SearchConfig.DefaultPrefetch;
 
-    [Option("no-plots", Default = false, HelpText = "Do not draw curves.png and attention.png after each epoch.")]
+    [SwitchValue]
+    [Option("no-plots", Default = false, HelpText = "Do not draw curves.png and attention.png after each epoch (with --resume, --no-plots false draws them again).")]
     public bool NoPlots { get; set; }
 }

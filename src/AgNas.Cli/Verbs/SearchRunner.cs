@@ -11,12 +11,13 @@ namespace AgNas.Cli.Verbs;
 /// <summary>
 /// <c>agnas search</c>: builds the <see cref="SearchConfig"/> (or reads it back for <c>--resume</c>),
 /// prints it, runs <see cref="SearchRun"/> with a progress bar and one row per epoch, and ends with the
-/// derived architecture, its NAS-Bench-201 lookup (nb201 space) and the run folder. Ctrl-C stops
-/// after the current step; the last completed epoch stays resumable.
+/// derived architecture, its NAS-Bench-201 lookup (nb201 space) and the run folder. Every check that
+/// needs no data runs before the data is loaded, and the run folder is created only after the data
+/// is. Ctrl-C or SIGTERM stops after the current step; the last completed epoch stays resumable.
 /// </summary>
 public static class SearchRunner
 {
-    /// <summary>Exit status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).</summary>
+    /// <summary>Exit status of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report Ctrl-C).</summary>
     public const int InterruptedExitCode = RunVerb.InterruptedExitCode;
 
     /// <summary>The spaces a runner can build: their names (for checking --space) and the factory.</summary>
@@ -31,96 +32,143 @@ public static class SearchRunner
     /// <param name="context">Where to write.</param>
     /// <param name="spaces">The spaces to choose from (tests pass their own small supernet).</param>
     /// <param name="observer">Also receives the run's progress (tests cancel from it); null for none.</param>
-    /// <param name="cancellation">Cancels the run like Ctrl-C does; null for none besides Ctrl-C.</param>
+    /// <param name="cancellation">Cancels the run like Ctrl-C does; null for none besides Ctrl-C and SIGTERM.</param>
     internal static int Run(SearchOptions options, CliContext context, SpaceSet spaces, SearchObserver? observer = null,
         CancellationTokenSource? cancellation = null)
     {
+        var given = GivenOptions.Of(options);
+        given.ApplySwitchValues(options);
         bool resume = options.Resume.Length > 0;
-        var config = resume ? ResumeConfig(options, spaces) : NewConfig(options, spaces, DateTime.Now);
+        bool generated = !resume && options.OutDir.Length == 0;
+        // Everything that can be checked without the data is, before it is loaded and before the run folder exists.
+        var config = resume ? ResumeConfig(options, given, spaces) : NewConfig(options, spaces, DateTime.Now, generated);
+        RunVerb.CheckDeviceAvailable(config.Device, resume);
 
         context.Error.MarkupLine($"[grey]loading the {Markup.Escape(config.Dataset)} training set from {Markup.Escape(config.DataDir ?? "its default location")}...[/]");
         var data = SearchData.Load(config);
-        WriteSettings(context, config, resume);
+        CheckSplit(context, config, data.Images.Count);
 
+        using var runLock = RunFolders.Take(config.OutDir, generated);
+        config = config with { OutDir = runLock.Folder.Path };
+        WriteSettings(context, config, resume);
         var table = new EpochTable(context, observer);
-        var result = RunVerb.WithCtrlC(cancellation, token =>
-            RunVerb.WithProgress(context, table.Progress, () => SearchRun.Run(config, data, spaces.Create, table, resume, token)));
+        SearchResult result;
+        try
+        {
+            result = RunVerb.Interruptible(cancellation, token =>
+                RunVerb.WithProgress(context, table.Progress, () => SearchRun.Run(config, data, spaces.Create, table, resume, token, runLock)));
+        }
+        catch
+        {
+            runLock.ReleaseAndRemoveUnstarted();
+            throw;
+        }
         return Report(context, config, result);
     }
 
-    /// <summary>The one mapping from the command line to the settings (<paramref name="now"/> names the default run folder).</summary>
-    internal static SearchConfig ToConfig(SearchOptions o, DateTime now)
+    /// <summary>
+    /// What the data decides: a --subset above the training set's size is reported (the run uses every image), and
+    /// the two parts must be usable: two images to train on, a validation image (two for darts' α steps), with a
+    /// warning when the validation part is smaller than one batch.
+    /// </summary>
+    private static void CheckSplit(CliContext context, SearchConfig config, int available)
     {
-        var (channels, layers) = SearchConfig.SupernetDefaults(o.Space);
-        return ToConfig(o, now, o.Channels == 0 ? channels : o.Channels, o.Layers == 0 ? layers : o.Layers);
+        if (config.Subset is int subset && subset > available)
+            RunVerb.Warn(context, $"--subset {subset} is more than the {available} images of the {config.Dataset} training set; the search uses all {available}.");
+        int images = Math.Min(config.Subset ?? available, available);
+        int train = (int)Math.Floor(config.TrainPortion * images);
+        int valid = images - train;
+        string portion = $"--train-portion {RunSettings.Fmt(config.TrainPortion)} of {RunVerb.Count(images, "image")}";
+        if (train < 2)
+            throw new UsageException($"{portion} leaves {train} to train the weights; a training step needs at least 2. Use more images or a larger --train-portion.");
+        int minValid = config.ParsedMethod() == SearchMethod.Darts ? 2 : 1;
+        if (valid < minValid)
+            throw new UsageException($"{portion} leaves {valid} for validation; {(minValid == 2 ? "a darts α step needs at least 2" : "the validation part needs at least 1")}. Use more images or a smaller --train-portion.");
+        if (valid < config.BatchSize)
+            RunVerb.Warn(context, $"{portion} leaves {RunVerb.Count(valid, "validation image")}, fewer than one batch (--batch-size {config.BatchSize}); the architecture is derived from that few.");
     }
 
-    private static SearchConfig ToConfig(SearchOptions o, DateTime now, int? channels, int? layers) => new()
-    {
-        Space = o.Space,
-        Method = o.Method.Length == 0 ? SearchConfig.DefaultMethod : o.Method,
-        Dataset = o.Dataset,
-        DataDir = o.DataDir.Length == 0 ? null : o.DataDir,
-        Epochs = o.Epochs,
-        BatchSize = o.BatchSize,
-        LearningRate = o.LearningRate,
-        LearningRateMin = o.LearningRateMin,
-        Momentum = o.Momentum,
-        Nesterov = o.Nesterov,
-        WeightDecay = o.WeightDecay,
-        GradClip = o.GradClip,
-        TrainPortion = o.TrainPortion,
-        Subset = o.Subset == 0 ? null : o.Subset,
-        Seed = o.Seed,
-        Device = o.Device,
-        OutDir = o.OutDir.Length == 0 ? SearchConfig.DefaultOutDir(o.Space, o.Dataset, now) : o.OutDir,
-        AllowNone = o.AllowNone,
-        Reduction = o.Reduction,
-        Channels = channels,
-        Layers = layers,
-        CleanValidation = o.CleanValidation,
-        Prefetch = o.Prefetch,
-        Plots = !o.NoPlots,
-    };
+    /// <summary>The one mapping from the command line to the settings (<paramref name="now"/> names the default run folder).</summary>
+    internal static SearchConfig ToConfig(SearchOptions o, DateTime now) => ToConfig(o, now, o.Space);
 
-    private static SearchConfig NewConfig(SearchOptions options, SpaceSet spaces, DateTime now)
+    /// <summary>
+    /// As <see cref="ToConfig(SearchOptions, DateTime)"/> in the space <paramref name="space"/> (--space's, or a resumed
+    /// run's when --space is not given), which also gives --channels 0 and --layers 0 their meaning (its supernet's defaults).
+    /// </summary>
+    internal static SearchConfig ToConfig(SearchOptions o, DateTime now, string space)
+    {
+        var (channels, layers) = SearchConfig.SupernetDefaults(space);
+        string dataset = Canonical(o.Dataset, DatasetCatalog.Names);
+        return new()
+        {
+            Space = space,
+            Method = o.Method.Length == 0 ? SearchConfig.DefaultMethod : Canonical(o.Method, SearchMethods.Names),
+            Dataset = dataset,
+            DataDir = o.DataDir.Length == 0 ? null : o.DataDir,
+            Epochs = o.Epochs,
+            BatchSize = o.BatchSize,
+            LearningRate = o.LearningRate,
+            LearningRateMin = o.LearningRateMin,
+            Momentum = o.Momentum,
+            Nesterov = o.Nesterov,
+            WeightDecay = o.WeightDecay,
+            GradClip = o.GradClip,
+            TrainPortion = o.TrainPortion,
+            Subset = o.Subset == 0 ? null : o.Subset,
+            Seed = o.Seed,
+            Device = o.Device,
+            OutDir = o.OutDir.Length == 0 ? SearchConfig.DefaultOutDir(space, dataset, now) : o.OutDir,
+            AllowNone = o.AllowNone,
+            Reduction = o.Reduction,
+            Channels = o.Channels == 0 ? channels : o.Channels,
+            Layers = o.Layers == 0 ? layers : o.Layers,
+            CleanValidation = o.CleanValidation,
+            Prefetch = o.Prefetch,
+            Plots = !o.NoPlots,
+        };
+    }
+
+    /// <summary>The name as <paramref name="names"/> spells it when it is one of them in any case (<c>DARTS</c> → darts), else as given.</summary>
+    private static string Canonical(string name, IEnumerable<string> names) =>
+        names.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) ?? name;
+
+    private static SearchConfig NewConfig(SearchOptions options, SpaceSet spaces, DateTime now, bool generated)
     {
         var config = Checked(ToConfig(options, now), spaces);
-        if (new RunFolder(config.OutDir).HasState)
-            throw new UsageException($"--out {config.OutDir} already holds a search run ({RunFolder.StateFile}); continue it with --resume {config.OutDir}, or choose another --out.");
+        RunFolders.CheckNew(config.OutDir, "search", generated);
         return config;
     }
 
-    /// <summary>The run's config.json with the epoch count raised when --epochs asks for it (see <see cref="RunVerb.ResumeEpochs"/>).</summary>
-    private static SearchConfig ResumeConfig(SearchOptions options, SpaceSet spaces)
+    /// <summary>The run's config.json, with the options the command line may change applied (see <see cref="ResumeRules"/>).</summary>
+    private static SearchConfig ResumeConfig(SearchOptions options, GivenOptions given, SpaceSet spaces)
     {
-        var folder = new RunFolder(options.Resume);
-        SearchConfig saved;
-        try
-        {
-            saved = folder.ReadConfig();
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new UsageException($"--resume {options.Resume}: {e.Message}");
-        }
-        if (!folder.HasState)
-            throw new UsageException($"--resume {options.Resume}: no epoch of this run completed ({RunFolder.StateFile} is missing), so there is nothing to resume; start it afresh with --out {options.Resume}.");
-        if (options.Method.Length > 0 && options.Method != saved.Method)
+        var (folder, saved) = RunFolders.OpenResume<SearchConfig>(options.Resume, "search");
+        var method = options.Method.Length == 0 ? saved.Method : Canonical(options.Method, SearchMethods.Names);
+        if (method != saved.Method)
             throw new UsageException(
                 $"--resume {options.Resume}: the run's method is {saved.Method}; it cannot continue with --method {options.Method} (its checkpoint holds " +
                 (saved.Method == SearchMethods.Darts ? "alpha and its optimiser's state" : "attention modules") +
                 $"). Leave --method out to resume it as {saved.Method}, or start a new run with --out.");
 
-        var now = DateTime.Now;
-        // Compared resolved, so that e.g. --device auto or a relative --data-dir that mean the run's values agree with them.
-        var given = RunVerb.Resolved(() => ToConfig(options, now).Resolved());
-        var defaults = RunVerb.Resolved(() => ToConfig(new SearchOptions(), now).Resolved());
-        int epochs = RunVerb.ResumeEpochs(options.Resume, folder, saved, given, defaults, options.OutDir, typeof(SearchOptions));
-        return Checked(saved with { Epochs = epochs, OutDir = folder.Path }, spaces);
+        // The options given are checked as for a new run, then compared resolved, so that e.g. --device auto or a
+        // relative --data-dir that mean the run's values agree with them; --channels 0 means the run's space's default.
+        var commandLine = ToConfig(options, DateTime.Now, given.Contains("space") ? options.Space : saved.Space);
+        RunVerb.ThrowGivenProblems(commandLine.SettingProblems(), given);
+        commandLine = commandLine.Resolved();
+        var changes = ResumeRules.Check(options.Resume, folder, saved, commandLine, given);
+        var config = saved with
+        {
+            Epochs = changes.Epochs,
+            OutDir = folder.Path,
+            DataDir = changes.Pick(nameof(SearchConfig.DataDir), commandLine.DataDir, saved.DataDir),
+            Device = changes.Pick(nameof(SearchConfig.Device), commandLine.Device, saved.Device),
+            Prefetch = changes.Pick(nameof(SearchConfig.Prefetch), commandLine.Prefetch, saved.Prefetch),
+            Plots = changes.Pick(nameof(SearchConfig.Plots), commandLine.Plots, saved.Plots),
+        };
+        return Checked(config, spaces);
     }
 
-    /// <summary>The resolved config, or a usage error naming every problem.</summary>
+    /// <summary>The resolved config, or a usage error naming every problem by its option.</summary>
     private static SearchConfig Checked(SearchConfig config, SpaceSet spaces)
     {
         var problems = new List<string>();
@@ -128,8 +176,8 @@ public static class SearchRunner
             problems.Add($"--space '{config.Space}' is not known; expected one of: {string.Join(", ", spaces.Names)}");
         if (!DatasetCatalog.Names.Contains(config.Dataset, StringComparer.OrdinalIgnoreCase))
             problems.Add($"--dataset '{config.Dataset}' is not known; expected one of: {string.Join(", ", DatasetCatalog.Names)}");
-        problems.AddRange(config.Problems());
-        if (problems.Count > 0) throw new UsageException(string.Join("; ", problems) + ".");
+        problems.AddRange(config.SettingProblems().Select(p => RunVerb.Describe(p, typeof(SearchOptions))));
+        RunVerb.ThrowProblems(problems);
         return config.Resolved();
     }
 
@@ -182,11 +230,11 @@ public static class SearchRunner
             string mixing = start.AlphaParameters > 0
                 ? $"{start.AlphaParameters:N0} of them alpha (darts: an Adam step of alpha on a validation batch before each step)"
                 : $"{start.AttentionModules} attention modules";
-            Progress.Line($"{start.TrainImages} training / {start.ValidImages} validation images, {start.TrainBatches} steps per epoch; " +
+            Progress.Line($"{start.TrainImages} training / {start.ValidImages} validation images, {RunVerb.Count(start.TrainBatches, "step")} per epoch; " +
                  $"{start.ParameterCount:N0} parameters, {mixing}; {start.Backend}.");
-            if (start.FirstEpoch > start.Config.Epochs) Progress.Line($"The run already completed its {start.Config.Epochs} epochs; raise --epochs to continue it.");
-            else if (start.FirstEpoch > 1) Progress.Line($"Resuming at epoch {start.FirstEpoch} of {start.Config.Epochs}.");
-            Progress.Line(Header);
+            var (line, rows) = RunVerb.StartLine(start.FirstEpoch, start.Config.Epochs);
+            if (line is not null) Progress.Line(line);
+            if (rows) Progress.Line(Header);
             chained?.Started(start);
         }
 

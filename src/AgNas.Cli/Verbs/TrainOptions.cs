@@ -71,9 +71,15 @@ public sealed class TrainOptions
     [Option("momentum", Default = TrainConfig.DefaultMomentum, HelpText = "SGD momentum.")]
     public double Momentum { get; set; } = TrainConfig.DefaultMomentum;
 
+    /// <summary>
+    /// A switch like search's --nesterov, so a bool (CommandLineParser cannot read a bare nullable bool followed by
+    /// another option); whether it was given, and so whether the recipe decides, comes from the command line
+    /// (<see cref="GivenOptions"/>), and <c>--nesterov false</c> switches it off (<see cref="SwitchValueAttribute"/>).
+    /// </summary>
     [RecipeDefault]
-    [Option("nesterov", HelpText = "Nesterov momentum: true or false." + Recipe + " (nb201: true, darts: false).")]
-    public bool? Nesterov { get; set; }
+    [SwitchValue]
+    [Option("nesterov", HelpText = "Nesterov momentum. A switch; --nesterov true and --nesterov false also work (false turns off the nb201 recipe's)." + Recipe + " (nb201: true, darts: false).")]
+    public bool Nesterov { get; set; }
 
     [RecipeDefault]
     [Option("weight-decay", HelpText = "L2 weight decay on every parameter." + Recipe + " (nb201: 0.0005, darts: 0.0003).")]
@@ -107,12 +113,14 @@ public sealed class TrainOptions
     [Option("out", Default = DefaultOutDir, HelpText = "Run folder; empty = runs/train-<space>-<dataset>-<yyyyMMdd-HHmmss>.")]
     public string OutDir { get; set; } = DefaultOutDir;
 
-    [Option("resume", Default = DefaultResume, HelpText = "Continue the run in this folder from its last completed epoch, with its config.json. Other options must be left out or agree with it; --epochs may raise the epoch count.")]
+    [Option("resume", Default = DefaultResume, HelpText = "Continue the run in this folder from its last completed epoch, with its config.json. Options left out are the run's (not the --space recipe's); options given must agree with it, " +
+        "except --epochs, which may raise the epoch count, and --data-dir, --device, --prefetch and --no-plots, which do not change the results and may differ (e.g. on another machine).")]
     public string Resume { get; set; } = DefaultResume;
 
     [Option("prefetch", Default = TrainConfig.DefaultPrefetch, HelpText = "Batches prepared ahead on a background thread: 0, 1 or 2 (results do not depend on it).")]
     public int Prefetch { get; set; } = TrainConfig.DefaultPrefetch;
 
-    [Option("no-plots", Default = false, HelpText = "Do not draw curves.png after each epoch.")]
+    [SwitchValue]
+    [Option("no-plots", Default = false, HelpText = "Do not draw curves.png after each epoch (with --resume, --no-plots false draws it again).")]
     public bool NoPlots { get; set; }
 }

@@ -13,7 +13,9 @@ namespace AgNas.Cli.Verbs;
 /// final-epoch and best-epoch test accuracy and the run folder. The parameter count is printed at the
 /// start (nb201: compared with NAS-Bench-201's published count for the cell; darts: without the auxiliary
 /// head, as DARTS and AGNAS count). Options not given take the recipe of --space
-/// (<see cref="TrainConfig.ForSpace"/>). Ctrl-C stops after the current step; the last completed epoch stays resumable.
+/// (<see cref="TrainConfig.ForSpace"/>). Every check that needs no data runs before the data is loaded, and the
+/// run folder is created only after the data is. Ctrl-C or SIGTERM stops after the current step; the last
+/// completed epoch stays resumable.
 /// </summary>
 public static class TrainRunner
 {
@@ -22,14 +24,18 @@ public static class TrainRunner
     /// <param name="options">The parsed command line.</param>
     /// <param name="context">Where to write.</param>
     /// <param name="observer">Also receives the run's progress (tests cancel from it); null for none.</param>
-    /// <param name="cancellation">Cancels the run like Ctrl-C does; null for none besides Ctrl-C.</param>
+    /// <param name="cancellation">Cancels the run like Ctrl-C does; null for none besides Ctrl-C and SIGTERM.</param>
     internal static int Run(TrainOptions options, CliContext context, TrainObserver? observer, CancellationTokenSource? cancellation)
     {
+        var given = GivenOptions.Of(options);
+        given.ApplySwitchValues(options);
         bool resume = options.Resume.Length > 0;
+        bool generated = !resume && options.OutDir.Length == 0;
         TrainConfig config;
         try
         {
-            config = resume ? ResumeConfig(options) : NewConfig(options, DateTime.Now);
+            // Everything that can be checked without the data is, before it is loaded and before the run folder exists.
+            config = resume ? ResumeConfig(options, given) : NewConfig(options, given, DateTime.Now, generated);
         }
         catch (Exception e) when (e is Nb201ArchFormatException or DartsGenotypeFormatException)
         {
@@ -37,39 +43,66 @@ public static class TrainRunner
             context.ErrorWriter.WriteLine($"error: {e.Message}");
             return ExitCodes.Usage;
         }
+        RunVerb.CheckDeviceAvailable(config.Device, resume);
 
         context.Error.MarkupLine($"[grey]loading the {Markup.Escape(config.Dataset)} training and test sets from {Markup.Escape(config.DataDir ?? "its default location")}...[/]");
         var data = TrainData.Load(config);
-        RunVerb.WriteSettings(context, resume ? "agnas train --resume: settings from config.json" : "agnas train: settings (config.json)", config.Rows());
+        CheckData(context, config, data.Train.Count);
 
+        using var runLock = RunFolders.Take(config.OutDir, generated);
+        config = config with { OutDir = runLock.Folder.Path };
+        RunVerb.WriteSettings(context, resume ? "agnas train --resume: settings from config.json" : "agnas train: settings (config.json)", config.Rows());
         var table = new EpochTable(context, observer);
-        var result = RunVerb.WithCtrlC(cancellation, token =>
-            RunVerb.WithProgress(context, table.Progress, () => TrainRun.Run(config, data, table, resume, token)));
+        TrainResult result;
+        try
+        {
+            result = RunVerb.Interruptible(cancellation, token =>
+                RunVerb.WithProgress(context, table.Progress, () => TrainRun.Run(config, data, table, resume, token, runLock)));
+        }
+        catch
+        {
+            runLock.ReleaseAndRemoveUnstarted();
+            throw;
+        }
         return Report(context, config, result);
     }
 
-    /// <summary>The one mapping from the command line to the settings (<paramref name="now"/> names the default run folder); options not given take the recipe of --space.</summary>
-    internal static TrainConfig ToConfig(TrainOptions o, DateTime now) => ToConfig(o, now, o.Space);
-
-    /// <summary>As <see cref="ToConfig(TrainOptions, DateTime)"/>, with the options not given taken from the recipe of <paramref name="recipeSpace"/>.</summary>
-    internal static TrainConfig ToConfig(TrainOptions o, DateTime now, string recipeSpace)
+    /// <summary>What the data decides: a --subset above the training set's size is reported (the run uses every image); two images are needed to train.</summary>
+    private static void CheckData(CliContext context, TrainConfig config, int available)
     {
-        var recipe = TrainConfig.ForSpace(recipeSpace);
+        if (config.Subset is int subset && subset > available)
+            RunVerb.Warn(context, $"--subset {subset} is more than the {available} images of the {config.Dataset} training set; the training uses all {available}.");
+        if (Math.Min(config.Subset ?? available, available) < 2)
+            throw new UsageException($"the {config.Dataset} training set in {config.DataDir ?? "its default location"} has {RunVerb.Count(available, "image")}; a training step needs at least 2.");
+    }
+
+    /// <summary>The one mapping from the command line to the settings (<paramref name="now"/> names the default run folder); options not given take the recipe of --space.</summary>
+    /// <remarks>Which options were given is read from <paramref name="o"/>'s values (<see cref="GivenOptions.FromValues"/>): --nesterov counts when on.</remarks>
+    internal static TrainConfig ToConfig(TrainOptions o, DateTime now) => ToConfig(o, GivenOptions.FromValues(o), now, o.Space);
+
+    /// <summary>
+    /// As <see cref="ToConfig(TrainOptions, DateTime)"/> in the space <paramref name="space"/> (--space's, or a resumed run's when
+    /// --space is not given), whose recipe gives the options not given (<paramref name="given"/> tells --nesterov's, a switch, apart).
+    /// </summary>
+    internal static TrainConfig ToConfig(TrainOptions o, GivenOptions given, DateTime now, string space)
+    {
+        var recipe = TrainConfig.ForSpace(space);
+        string dataset = DatasetCatalog.Names.FirstOrDefault(n => string.Equals(n, o.Dataset, StringComparison.OrdinalIgnoreCase)) ?? o.Dataset;
         return new()
         {
-            Space = o.Space,
+            Space = space,
             Arch = o.Arch,
             Genotype = o.Genotype,
             Channels = o.Channels ?? recipe.Channels,
             Layers = o.Layers ?? recipe.Layers,
-            Dataset = o.Dataset,
+            Dataset = dataset,
             DataDir = o.DataDir.Length == 0 ? null : o.DataDir,
             Epochs = o.Epochs ?? recipe.Epochs,
             BatchSize = o.BatchSize ?? recipe.BatchSize,
             LearningRate = o.LearningRate ?? recipe.LearningRate,
             LearningRateMin = o.LearningRateMin,
             Momentum = o.Momentum,
-            Nesterov = o.Nesterov ?? recipe.Nesterov,
+            Nesterov = given.Contains("nesterov") ? o.Nesterov : recipe.Nesterov,
             WeightDecay = o.WeightDecay ?? recipe.WeightDecay,
             // --grad-clip 0 switches clipping off whatever the recipe says.
             GradClip = o.GradClip is double clip ? (clip == 0 ? null : clip) : recipe.GradClip,
@@ -79,15 +112,15 @@ public static class TrainRunner
             Subset = o.Subset == 0 ? null : o.Subset,
             Seed = o.Seed,
             Device = o.Device,
-            OutDir = o.OutDir.Length == 0 ? TrainConfig.DefaultOutDir(o.Space, o.Dataset, now) : o.OutDir,
+            OutDir = o.OutDir.Length == 0 ? TrainConfig.DefaultOutDir(space, dataset, now) : o.OutDir,
             Prefetch = o.Prefetch,
             Plots = !o.NoPlots,
         };
     }
 
-    private static TrainConfig NewConfig(TrainOptions options, DateTime now)
+    private static TrainConfig NewConfig(TrainOptions options, GivenOptions given, DateTime now, bool generated)
     {
-        var config = ToConfig(options, now);
+        var config = ToConfig(options, given, now, options.Space);
         CheckSpace(config);
         if (config.IsDartsSpace())
         {
@@ -105,58 +138,39 @@ public static class TrainRunner
         }
         TrainRun.CheckArchitecture(config, GenotypeOption);
         config = Checked(config);
-        if (new RunFolder(config.OutDir).HasState)
-            throw new UsageException($"--out {config.OutDir} already holds a run ({RunFolder.StateFile}); continue it with --resume {config.OutDir}, or choose another --out.");
+        RunFolders.CheckNew(config.OutDir, "train", generated);
         return config;
     }
 
-    /// <summary>The run's config.json with the epoch count raised when --epochs asks for it (see <see cref="RunVerb.ResumeEpochs"/>).</summary>
-    private static TrainConfig ResumeConfig(TrainOptions options)
+    /// <summary>The run's config.json, with the options the command line may change applied (see <see cref="ResumeRules"/>).</summary>
+    private static TrainConfig ResumeConfig(TrainOptions options, GivenOptions given)
     {
         // A malformed --arch or --genotype is reported as such, not as a conflict with the run.
         if (options.Arch.Length > 0) Nb201Arch.Parse(options.Arch);
         if (options.Genotype.Length > 0) DartsArchitecture.Resolve(options.Genotype, GenotypeOption);
-        var folder = new RunFolder(options.Resume);
-        TrainConfig saved;
-        try
-        {
-            saved = folder.ReadConfig<TrainConfig>();
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new UsageException($"--resume {options.Resume}: {e.Message}");
-        }
-        catch (InvalidDataException) when (IsSearchRun(folder))
-        {
-            throw new UsageException($"--resume {options.Resume}: {folder.Path} holds a search run, not a training run; continue it with agnas search --resume {options.Resume}.");
-        }
-        if (!folder.HasState)
-            throw new UsageException($"--resume {options.Resume}: no epoch of this run completed ({RunFolder.StateFile} is missing), so there is nothing to resume; start it afresh with --out {options.Resume}.");
+        var (folder, saved) = RunFolders.OpenResume<TrainConfig>(options.Resume, "train");
 
-        var now = DateTime.Now;
-        // Compared resolved, so that e.g. --device auto, a relative --data-dir or another spelling of the cell agree with the run's values.
-        var given = RunVerb.Resolved(() => ToConfig(options, now).Resolved());
-        // The options not given carry the recipe of the given --space; --space itself is compared against its own default.
-        var defaults = RunVerb.Resolved(() => ToConfig(new TrainOptions(), now, options.Space).Resolved());
-        int epochs = RunVerb.ResumeEpochs(options.Resume, folder, saved, given, defaults, options.OutDir, typeof(TrainOptions));
-        return Checked(saved with { Epochs = epochs, OutDir = folder.Path });
+        // The options given are checked as for a new run, then compared resolved, so that e.g. --device auto, a relative
+        // --data-dir or another spelling of the cell agree with the run's values. The recipe is the run's space's,
+        // but only the options given are compared: the others are the run's, whatever the recipe says.
+        var commandLine = ToConfig(options, given, DateTime.Now, given.Contains("space") ? options.Space : saved.Space);
+        RunVerb.ThrowGivenProblems(commandLine.SettingProblems(), given);
+        commandLine = commandLine.Resolved();
+        var changes = ResumeRules.Check(options.Resume, folder, saved, commandLine, given);
+        var config = saved with
+        {
+            Epochs = changes.Epochs,
+            OutDir = folder.Path,
+            DataDir = changes.Pick(nameof(TrainConfig.DataDir), commandLine.DataDir, saved.DataDir),
+            Device = changes.Pick(nameof(TrainConfig.Device), commandLine.Device, saved.Device),
+            Prefetch = changes.Pick(nameof(TrainConfig.Prefetch), commandLine.Prefetch, saved.Prefetch),
+            Plots = changes.Pick(nameof(TrainConfig.Plots), commandLine.Plots, saved.Plots),
+        };
+        return Checked(config);
     }
 
     /// <summary>How messages name the genotype option.</summary>
     private const string GenotypeOption = "--genotype";
-
-    private static bool IsSearchRun(RunFolder folder)
-    {
-        try
-        {
-            folder.ReadConfig<SearchConfig>();
-            return true;
-        }
-        catch (InvalidDataException)
-        {
-            return false;
-        }
-    }
 
     private static void CheckSpace(TrainConfig config)
     {
@@ -164,15 +178,15 @@ public static class TrainRunner
             throw new UsageException($"--space '{config.Space}' is not known; expected one of: {string.Join(", ", TrainRun.Spaces)}.");
     }
 
-    /// <summary>The resolved config, or a usage error naming every problem.</summary>
+    /// <summary>The resolved config, or a usage error naming every problem by its option.</summary>
     private static TrainConfig Checked(TrainConfig config)
     {
         CheckSpace(config);
         var problems = new List<string>();
         if (!DatasetCatalog.Names.Contains(config.Dataset, StringComparer.OrdinalIgnoreCase))
             problems.Add($"--dataset '{config.Dataset}' is not known; expected one of: {string.Join(", ", DatasetCatalog.Names)}");
-        problems.AddRange(config.Problems());
-        if (problems.Count > 0) throw new UsageException(string.Join("; ", problems) + ".");
+        problems.AddRange(config.SettingProblems().Select(p => RunVerb.Describe(p, typeof(TrainOptions))));
+        RunVerb.ThrowProblems(problems);
         return config.Resolved();
     }
 
@@ -218,7 +232,7 @@ public static class TrainRunner
             _start = start;
             if (start.Config.IsDartsSpace()) WriteDartsArchitecture(start);
             else Progress.Line($"Cell: {start.Arch}");
-            Progress.Line(Invariant($"{start.TrainImages} training / {start.TestImages} test images, {start.TrainBatches} steps per epoch; {start.Backend}."));
+            Progress.Line(Invariant($"{start.TrainImages} training / {start.TestImages} test images, {RunVerb.Count(start.TrainBatches, "step")} per epoch; {start.Backend}."));
             Progress.Line($"Augmentation: training {start.TrainAugmentation}; test {start.TestAugmentation}.");
             if (start.Config.IsDartsSpace())
             {
@@ -231,9 +245,9 @@ public static class TrainRunner
                 if (start.BenchmarkCheck is { } check) WriteCheck(check, start.Config);
                 else Progress.Line("No NAS-Bench-201 network has this many classes (10, 100 or 120); there is no published count to compare with.");
             }
-            if (start.FirstEpoch > start.Config.Epochs) Progress.Line($"The run already completed its {start.Config.Epochs} epochs; raise --epochs to continue it.");
-            else if (start.FirstEpoch > 1) Progress.Line($"Resuming at epoch {start.FirstEpoch} of {start.Config.Epochs}.");
-            Progress.Line(Header);
+            var (line, rows) = RunVerb.StartLine(start.FirstEpoch, start.Config.Epochs);
+            if (line is not null) Progress.Line(line);
+            if (rows) Progress.Line(Header);
             chained?.Started(start);
         }
 
@@ -257,7 +271,7 @@ public static class TrainRunner
                 ? Invariant($"an auxiliary head on cell {DartsStages.AuxiliaryLayer(layers)} weighted {c.AuxiliaryWeight}")
                 : "no auxiliary head";
             Progress.Line(Invariant(
-                $"Network: C={c.Channels}, {layers} cells, reduction cells {DartsStages.FirstReduction(layers)} and {DartsStages.SecondReduction(layers)}, {auxiliary}; drop-path ramped to {c.DropPath} over {c.Epochs} epochs."));
+                $"Network: C={c.Channels}, {layers} cells, reduction cells {DartsStages.FirstReduction(layers)} and {DartsStages.SecondReduction(layers)}, {auxiliary}; drop-path ramped to {c.DropPath} over {RunVerb.Count(c.Epochs, "epoch")}."));
         }
 
         private void WriteCheck(Nb201ParameterCheck check, TrainConfig config)

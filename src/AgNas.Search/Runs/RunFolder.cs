@@ -72,29 +72,17 @@ public sealed class RunFolder
     /// <summary>True when a state.json exists: at least one epoch of a run completed here.</summary>
     public bool HasState => System.IO.File.Exists(File(StateFile));
 
-    /// <summary>Creates the folder and, for a search run, attention/.</summary>
-    /// <summary>Name of the lock file a running search or training holds in its folder.</summary>
+    /// <summary>Name of the lock file a running search or training holds in its folder (<see cref="RunLock"/>).</summary>
     public const string LockFile = "run.lock";
 
     /// <summary>
-    /// Creates the folder and takes its lock for the lifetime of a run, so that two processes
-    /// never write one run folder (two runs started in the same second with the default --out, or
-    /// a --resume of a run that is still going). The lock file disappears when the run ends.
+    /// Creates the folder and takes its lock for the lifetime of a run (<see cref="RunLock.Take"/>), so that two
+    /// processes never write one run folder. The lock file disappears when the run ends.
     /// </summary>
     /// <exception cref="IOException">Another process holds the folder.</exception>
-    public IDisposable Lock()
-    {
-        Directory.CreateDirectory(Path);
-        try
-        {
-            return new FileStream(File(LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-        }
-        catch (IOException e)
-        {
-            throw new IOException($"{Path} is in use by another agnas run ({LockFile} is locked); wait for it to finish or choose another --out.", e);
-        }
-    }
+    public RunLock Lock() => RunLock.Take(this);
 
+    /// <summary>Creates the folder and, for a search run, attention/.</summary>
     public void Create(bool attention = true) => Directory.CreateDirectory(attention ? System.IO.Path.Combine(Path, AttentionFolder) : Path);
 
     // ---- writing -----------------------------------------------------------------------------
@@ -135,7 +123,7 @@ public sealed class RunFolder
 
     /// <summary>The files the run folder itself writes, which a space's derived files may not replace.</summary>
     private static readonly string[] OwnFiles =
-        [ConfigFile, MetricsFile, AttentionFolder, ArchFile, CheckpointFile, OptimizerFile, StateFile, CurvesPlot, AttentionPlot, CurvesCsv, AttentionCsv, LockFile];
+        [ConfigFile, MetricsFile, AttentionFolder, ArchFile, CheckpointFile, OptimizerFile, ArchOptimizerFile, StateFile, CurvesPlot, AttentionPlot, CurvesCsv, AttentionCsv, LockFile];
 
     /// <summary>Writes state.json (a <see cref="RunState"/> or a <see cref="TrainState"/>); call it last at the end of an epoch.</summary>
     public void WriteState<TState>(TState state) where TState : IRunState =>

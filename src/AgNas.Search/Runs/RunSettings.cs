@@ -43,38 +43,64 @@ public static class RunSettings
         return Backends.ResolveDevice(device).ToString();
     }
 
-    /// <summary>The device problem of a settings record, or null when <paramref name="device"/> is a device name.</summary>
-    public static string? DeviceProblem(string device)
+    /// <summary>The device problem of a settings record, or null when <paramref name="device"/> is a device name (or "auto").</summary>
+    public static SettingProblem? DeviceProblem(string device)
     {
         try
         {
             ResolveDevice(device);
             return null;
         }
-        catch (FormatException e)
+        catch (FormatException)
         {
-            return e.Message;
+            return new SettingProblem("Device", $"'{device}' is not recognised; expected cpu, cuda, cuda:N (N >= 0) or {AutoDevice}");
         }
     }
 
     /// <summary>
-    /// Adds the problems of the settings every SGD run has: epochs ≥ 1, batch ≥ 2 (batch norm in
-    /// training), a finite learning rate &gt; 0, a minimum rate in [0, rate], finite momentum ≥ 0
-    /// (&gt; 0 with Nesterov), finite weight decay ≥ 0. Each message names the setting and its value.
+    /// The settings that do not change what a run computes (where the data files sit, which device
+    /// runs it, how many batches are prepared ahead, whether plots are drawn): a resumed run may take
+    /// other values for them, so that a run can move to another machine. Every other setting except
+    /// the epoch count (which may rise) and the run folder must stay as the run started.
     /// </summary>
-    public static void AddSgdProblems(List<string> problems, int epochs, int batchSize, double learningRate, double learningRateMin,
+    public static IReadOnlyList<string> ChangeableOnResume { get; } = ["DataDir", "Device", "Prefetch", "Plots"];
+
+    /// <summary>Batches a data loader may prepare ahead (<see cref="Data.DataLoaderOptions.Prefetch"/>): 0 to this.</summary>
+    public const int MaxPrefetch = 2;
+
+    /// <summary>The prefetch problem of a settings record, or null when <paramref name="prefetch"/> is 0, 1 or 2.</summary>
+    public static SettingProblem? PrefetchProblem(int prefetch) =>
+        prefetch is >= 0 and <= MaxPrefetch ? null : new SettingProblem("Prefetch", $"{prefetch} must be 0 (none), 1 or {MaxPrefetch} batches");
+
+    /// <summary>A setting's name in words for messages: "BatchSize" → "batch size", with a few names spelt out ("LearningRateMin" → "minimum learning rate").</summary>
+    public static string Words(string member) => member switch
+    {
+        "LearningRateMin" => "minimum learning rate",
+        "GradClip" => "gradient clip",
+        "OutDir" => "the run folder (out dir)",
+        "AllowNone" => "allow-none",
+        _ => JsonName(member).Replace('_', ' '),
+    };
+
+    /// <summary>
+    /// Adds the problems of the settings every SGD run has: epochs ≥ 1, batch ≥ 2 (batch norm in
+    /// training), a finite learning rate &gt; 0, a minimum rate in [0, rate], momentum in [0, 1)
+    /// (&gt; 0 with Nesterov; at 1 or above the velocity never decays and training diverges), finite
+    /// weight decay ≥ 0. Each problem names the setting and its value.
+    /// </summary>
+    public static void AddSgdProblems(List<SettingProblem> problems, int epochs, int batchSize, double learningRate, double learningRateMin,
         double momentum, bool nesterov, double weightDecay)
     {
         ArgumentNullException.ThrowIfNull(problems);
         var p = problems;
-        if (epochs < 1) p.Add($"epochs {epochs} must be at least 1");
-        if (batchSize < 2) p.Add($"batch size {batchSize} must be at least 2 (batch norm in training)");
-        if (!(learningRate > 0) || double.IsInfinity(learningRate)) p.Add($"learning rate {Fmt(learningRate)} must be a finite value > 0");
+        if (epochs < 1) p.Add(new("Epochs", $"{epochs} must be at least 1"));
+        if (batchSize < 2) p.Add(new("BatchSize", $"{batchSize} must be at least 2 (batch norm in training)"));
+        if (!(learningRate > 0) || double.IsInfinity(learningRate)) p.Add(new("LearningRate", $"{Fmt(learningRate)} must be a finite value > 0"));
         if (!(learningRateMin >= 0) || !(learningRateMin <= learningRate))
-            p.Add($"minimum learning rate {Fmt(learningRateMin)} must lie in [0, learning rate {Fmt(learningRate)}]");
-        if (!(momentum >= 0) || double.IsInfinity(momentum)) p.Add($"momentum {Fmt(momentum)} must be a finite value >= 0");
-        if (nesterov && !(momentum > 0)) p.Add("Nesterov momentum needs momentum > 0");
-        if (!(weightDecay >= 0) || double.IsInfinity(weightDecay)) p.Add($"weight decay {Fmt(weightDecay)} must be a finite value >= 0");
+            p.Add(new("LearningRateMin", $"{Fmt(learningRateMin)} must lie in [0, learning rate {Fmt(learningRate)}]"));
+        if (!(momentum >= 0 && momentum < 1)) p.Add(new("Momentum", $"{Fmt(momentum)} must lie in [0, 1) (at 1 or above the velocity never decays)"));
+        else if (nesterov && !(momentum > 0)) p.Add(new("Momentum", $"{Fmt(momentum)} must be > 0 with Nesterov momentum"));
+        if (!(weightDecay >= 0) || double.IsInfinity(weightDecay)) p.Add(new("WeightDecay", $"{Fmt(weightDecay)} must be a finite value >= 0"));
     }
 
     /// <summary>A path made absolute (null and "" stay as they are).</summary>
@@ -179,8 +205,8 @@ public static class RunSettings<TConfig> where TConfig : class, IRunConfig<TConf
 
     /// <summary>
     /// Why <paramref name="given"/> may not continue a run saved with <paramref name="saved"/>, or
-    /// null when it may: every setting must agree except the run folder and the epoch count, which
-    /// may stay or rise.
+    /// null when it may: every setting must agree except the run folder, the epoch count, which
+    /// may stay or rise, and <see cref="RunSettings.ChangeableOnResume"/>.
     /// </summary>
     /// <param name="folder">The run folder, for the message.</param>
     /// <param name="given">The settings asked for.</param>
@@ -190,11 +216,12 @@ public static class RunSettings<TConfig> where TConfig : class, IRunConfig<TConf
     {
         ArgumentNullException.ThrowIfNull(given);
         ArgumentNullException.ThrowIfNull(saved);
-        var differences = Differences(given, saved, nameof(IRunConfig<TConfig>.Epochs), nameof(IRunConfig<TConfig>.OutDir));
+        string[] ignored = [nameof(IRunConfig<TConfig>.Epochs), nameof(IRunConfig<TConfig>.OutDir), .. RunSettings.ChangeableOnResume];
+        var differences = Differences(given, saved, ignored);
         if (differences.Count > 0)
             return $"{folder} cannot be resumed with different settings: " +
                    string.Join("; ", differences.Select(d => $"{RunSettings.JsonName(d.Member)} is {RunSettings.FormatValue(d.Theirs)} in the run, {RunSettings.FormatValue(d.Mine)} given")) +
-                   ". Only the number of epochs may change (upward).";
+                   $". Only the number of epochs (upward) and {string.Join(", ", RunSettings.ChangeableOnResume.Select(RunSettings.JsonName))} may change.";
         if (given.Epochs < saved.Epochs)
             return $"{folder}: the run has {saved.Epochs} epochs and {completed} completed; {given.Epochs} given. Resuming may keep or raise the epoch count, not lower it.";
         return null;

@@ -72,7 +72,7 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     /// <summary>L2 weight decay on every parameter (attention FCs included, as in the reference DARTS-space search; with darts, every parameter but α, which has its own optimiser).</summary>
     public double WeightDecay { get; init; } = DefaultWeightDecay;
 
-    /// <summary>Maximum global L2 norm of the gradients (torch.nn.utils.clip_grad_norm_).</summary>
+    /// <summary>Maximum global L2 norm of the gradients (torch.nn.utils.clip_grad_norm_); 0 = no clipping (as <c>agnas train --grad-clip 0</c>).</summary>
     public double GradClip { get; init; } = DefaultGradClip;
 
     /// <summary>Fraction of the (subset of the) training set that trains the weights: the first floor(p·n) images; the rest is the validation part.</summary>
@@ -120,7 +120,7 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     /// </summary>
     public bool CleanValidation { get; init; }
 
-    /// <summary>Batches the data loader prepares ahead on a background thread: 0, 1 or 2 (checked by the DataLoader). Results do not depend on it.</summary>
+    /// <summary>Batches the data loader prepares ahead on a background thread: 0, 1 or 2. Results do not depend on it, and a resumed run may change it.</summary>
     public int Prefetch { get; init; } = DefaultPrefetch;
 
     /// <summary>Write curves.png and attention.png after every epoch.</summary>
@@ -156,36 +156,45 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
         OutDir = RunSettings.FullPath(OutDir)!,
     };
 
-    /// <summary>Every problem with the values, each naming the setting; empty when the config can run.</summary>
-    public IReadOnlyList<string> Problems()
+    /// <summary>Every problem with the values, each naming the setting in words; empty when the config can run.</summary>
+    public IReadOnlyList<string> Problems() => SettingProblems().Select(p => p.ToString()).ToList();
+
+    /// <summary>Every problem with the values, each with the setting it is about (<see cref="SettingProblem"/>); empty when the config can run.</summary>
+    public IReadOnlyList<SettingProblem> SettingProblems()
     {
-        var p = new List<string>();
-        if (string.IsNullOrWhiteSpace(Space)) p.Add("space is empty");
-        if (string.IsNullOrWhiteSpace(Dataset)) p.Add("dataset is empty");
-        if (!SearchMethods.TryParse(Method, out var method)) p.Add(SearchMethods.UnknownMessage(Method));
+        var p = new List<SettingProblem>();
+        if (string.IsNullOrWhiteSpace(Space)) p.Add(new(nameof(Space), "is empty"));
+        if (string.IsNullOrWhiteSpace(Dataset)) p.Add(new(nameof(Dataset), "is empty"));
+        if (!SearchMethods.TryParse(Method, out var method)) p.Add(new(nameof(Method), SearchMethods.UnknownMessage(Method)["method ".Length..]));
         else if (method == SearchMethod.Darts && Reduction != DefaultReduction)
-            p.Add($"reduction {Reduction} applies to attention modules, which the darts method does not have (leave it at {DefaultReduction})");
+            p.Add(new(nameof(Reduction), $"{Reduction} applies to attention modules, which the darts method does not have (leave it at {DefaultReduction})"));
         RunSettings.AddSgdProblems(p, Epochs, BatchSize, LearningRate, LearningRateMin, Momentum, Nesterov, WeightDecay);
-        if (!(GradClip > 0)) p.Add($"gradient clip {Fmt(GradClip)} must be > 0");
-        if (!(TrainPortion > 0 && TrainPortion < 1)) p.Add($"train portion {Fmt(TrainPortion)} must lie strictly between 0 and 1");
-        if (Subset is < 4) p.Add($"subset {Subset} must be at least 4 images (two per part, for batch norm)");
-        if (Seed < 0) p.Add($"seed {Seed} must be >= 0");
-        if (Reduction < 1) p.Add($"reduction {Reduction} must be at least 1");
-        if (SearchSpaces.Is(Space, SearchSpaces.Nb201) && (Channels is not null || Layers is not null))
-            p.Add($"channels {Fmt(Channels)} and layers {Fmt(Layers)} must be left unset for nb201: its supernet is NAS-Bench-201's skeleton, fixed at C = 16 and 3 × 5 cells");
+        if (!(GradClip >= 0) || double.IsInfinity(GradClip)) p.Add(new(nameof(GradClip), $"{Fmt(GradClip)} must be a finite value >= 0 (0: no clipping)"));
+        if (!(TrainPortion > 0 && TrainPortion < 1)) p.Add(new(nameof(TrainPortion), $"{Fmt(TrainPortion)} must lie strictly between 0 and 1"));
+        if (Subset is < 4) p.Add(new(nameof(Subset), $"{Subset} must be at least 4 images (two per part, for batch norm)"));
+        if (Seed < 0) p.Add(new(nameof(Seed), $"{Seed} must be >= 0"));
+        if (Reduction < 1) p.Add(new(nameof(Reduction), $"{Reduction} must be at least 1"));
+        if (SearchSpaces.Is(Space, SearchSpaces.Nb201))
+        {
+            const string fixedSupernet = "must be left unset for nb201: its supernet is NAS-Bench-201's skeleton, fixed at C = 16 and 3 × 5 cells";
+            if (Channels is not null) p.Add(new(nameof(Channels), $"{Fmt(Channels)} {fixedSupernet}"));
+            if (Layers is not null) p.Add(new(nameof(Layers), $"{Fmt(Layers)} {fixedSupernet}"));
+        }
         if (SearchSpaces.Is(Space, SearchSpaces.Darts))
         {
-            if (Channels is not >= 1) p.Add($"channels {Fmt(Channels)} must be at least 1 for the darts space");
+            if (Channels is not >= 1) p.Add(new(nameof(Channels), $"{Fmt(Channels)} must be at least 1 for the darts space"));
             if (Layers is not >= DartsSupernetConfig.MinLayers)
-                p.Add($"layers {Fmt(Layers)} must be at least {DartsSupernetConfig.MinLayers} for the darts space (reductions at L/3 and 2L/3 must leave a normal cell in each of the three stages)");
-            if (AllowNone) p.Add("allow-none does not apply to the darts space: its derivation never chooses 'none' (agnas-facts §2.1)");
+                p.Add(new(nameof(Layers), $"{Fmt(Layers)} must be at least {DartsSupernetConfig.MinLayers} for the darts space (reductions at L/3 and 2L/3 must leave a normal cell in each of the three stages)"));
+            if (AllowNone) p.Add(new(nameof(AllowNone), "does not apply to the darts space: its derivation never chooses 'none' (agnas-facts §2.1)"));
         }
-        else if (Channels is < 1 || Layers is < 1)
+        else
         {
-            p.Add($"channels {Fmt(Channels)} and layers {Fmt(Layers)} must be at least 1 where given");
+            if (Channels is < 1) p.Add(new(nameof(Channels), $"{Fmt(Channels)} must be at least 1 where given"));
+            if (Layers is < 1) p.Add(new(nameof(Layers), $"{Fmt(Layers)} must be at least 1 where given"));
         }
         if (RunSettings.DeviceProblem(Device) is { } device) p.Add(device);
-        if (OutDir.Length == 0) p.Add("the run folder (out dir) is not set");
+        if (RunSettings.PrefetchProblem(Prefetch) is { } prefetch) p.Add(prefetch);
+        if (OutDir.Length == 0) p.Add(new(nameof(OutDir), "is not set"));
         return p;
     }
 

@@ -81,13 +81,15 @@ public static class SearchRun
     /// <param name="observer">Progress callbacks; null for none.</param>
     /// <param name="resume">Continue the run saved in the out dir instead of starting one.</param>
     /// <param name="cancellation">Checked between steps; when set, the run returns <see cref="SearchOutcome.Interrupted"/>.</param>
+    /// <param name="runLock">The run folder, already held by the caller (<see cref="RunLock"/>, e.g. a generated name taken with
+    /// <see cref="RunLock.TakeNew"/>); null: the run takes the lock of its out dir itself.</param>
     /// <exception cref="ArgumentException">Invalid settings (all problems listed), data too small to train, or (darts) a supernet without α.</exception>
-    /// <exception cref="IOException">A new run was asked for in a folder that already holds one.</exception>
+    /// <exception cref="IOException">A new run was asked for in a folder that already holds one, or another process holds the folder.</exception>
     /// <exception cref="SearchResumeException">The folder cannot be resumed with these settings, or its files disagree.</exception>
     /// <exception cref="NonFiniteLossException">The training loss was NaN or infinite.</exception>
     /// <exception cref="BackendUnavailableException">The device cannot be used here.</exception>
     public static SearchResult Run(SearchConfig config, SearchData data, SupernetFactory factory, SearchObserver? observer = null,
-        bool resume = false, CancellationToken cancellation = default)
+        bool resume = false, CancellationToken cancellation = default, RunLock? runLock = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -98,7 +100,9 @@ public static class SearchRun
 
         var method = config.ParsedMethod();
         var folder = new RunFolder(config.OutDir);
-        using var runLock = folder.Lock();
+        if (runLock is not null && runLock.Folder.Path != folder.Path)
+            throw new ArgumentException($"The lock held is of {runLock.Folder.Path}, but the run folder is {folder.Path}.", nameof(runLock));
+        using var ownLock = runLock is null ? folder.Lock() : null;
         RunState? saved = null;
         if (resume) saved = CheckResumable(folder, config);
         else if (folder.HasState)
@@ -217,7 +221,8 @@ public static class SearchRun
             }
             var alphaParams = _alphas.Select(a => a.Param).ToHashSet(ReferenceEqualityComparer.Instance);
             _parameters = _net.NamedParameters().Where(p => !alphaParams.Contains(p.Param)).ToList();
-            _epochs = new TrainingEpoch(_net, backend, config.GradClip, cancellation, "search", folder, _parameters.Select(p => p.Param));
+            // --grad-clip 0 switches clipping off, as in a training run.
+            _epochs = new TrainingEpoch(_net, backend, config.GradClip > 0 ? config.GradClip : null, cancellation, "search", folder, _parameters.Select(p => p.Param));
         }
 
         public SearchResult Run(RunState? saved)

@@ -131,7 +131,7 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
     /// <summary>The run folder. Empty means "not chosen yet"; the CLI fills in runs/train-&lt;space&gt;-&lt;dataset&gt;-&lt;yyyyMMdd-HHmmss&gt;.</summary>
     public string OutDir { get; init; } = "";
 
-    /// <summary>Batches the data loader prepares ahead on a background thread: 0, 1 or 2 (checked by the DataLoader). Results do not depend on it.</summary>
+    /// <summary>Batches the data loader prepares ahead on a background thread: 0, 1 or 2. Results do not depend on it, and a resumed run may change it.</summary>
     public int Prefetch { get; init; } = DefaultPrefetch;
 
     /// <summary>Write curves.png after every epoch.</summary>
@@ -188,40 +188,44 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
     }
 
     /// <summary>
-    /// Every problem with the values, each naming the setting; empty when the config can run. The
+    /// Every problem with the values, each naming the setting in words; empty when the config can run. The
     /// arch and genotype are only checked for being there (in their space) and absent in the other: the space
     /// parses them (<see cref="TrainRun"/>) and reports a malformed one with its own message.
     /// </summary>
-    public IReadOnlyList<string> Problems()
+    public IReadOnlyList<string> Problems() => SettingProblems().Select(p => p.ToString()).ToList();
+
+    /// <summary>As <see cref="Problems"/>, each with the setting it is about (<see cref="SettingProblem"/>).</summary>
+    public IReadOnlyList<SettingProblem> SettingProblems()
     {
-        var p = new List<string>();
-        if (string.IsNullOrWhiteSpace(Space)) p.Add("space is empty");
+        var p = new List<SettingProblem>();
+        if (string.IsNullOrWhiteSpace(Space)) p.Add(new(nameof(Space), "is empty"));
         if (IsDartsSpace())
         {
-            if (string.IsNullOrWhiteSpace(Genotype)) p.Add("genotype is empty (the darts space trains a DARTS genotype or five-cell architecture)");
-            if (!string.IsNullOrEmpty(Arch)) p.Add("arch is set, but the darts space takes a genotype (arch is the nb201 cell)");
-            if (Channels is not >= 1) p.Add($"channels {Fmt(Channels)} must be >= 1");
-            if (Layers is not >= DartsStages.MinLayers) p.Add($"layers {Fmt(Layers)} must be >= {DartsStages.MinLayers} (two reduction cells after a normal one)");
-            if (DropPath is not (>= 0 and < 1)) p.Add($"drop path {Fmt(DropPath)} must be in [0, 1)");
-            if (AuxiliaryWeight is not double w || !(w >= 0 && double.IsFinite(w))) p.Add($"auxiliary weight {Fmt(AuxiliaryWeight)} must be >= 0 (0: no auxiliary head)");
+            if (string.IsNullOrWhiteSpace(Genotype)) p.Add(new(nameof(Genotype), "is empty (the darts space trains a DARTS genotype or five-cell architecture)"));
+            if (!string.IsNullOrEmpty(Arch)) p.Add(new(nameof(Arch), "is set, but the darts space takes a genotype (arch is the nb201 cell)"));
+            if (Channels is not >= 1) p.Add(new(nameof(Channels), $"{Fmt(Channels)} must be >= 1"));
+            if (Layers is not >= DartsStages.MinLayers) p.Add(new(nameof(Layers), $"{Fmt(Layers)} must be >= {DartsStages.MinLayers} (two reduction cells after a normal one)"));
+            if (DropPath is not (>= 0 and < 1)) p.Add(new(nameof(DropPath), $"{Fmt(DropPath)} must be in [0, 1)"));
+            if (AuxiliaryWeight is not double w || !(w >= 0 && double.IsFinite(w))) p.Add(new(nameof(AuxiliaryWeight), $"{Fmt(AuxiliaryWeight)} must be a finite value >= 0 (0: no auxiliary head)"));
         }
         else
         {
-            if (string.IsNullOrWhiteSpace(Arch)) p.Add("arch is empty");
-            if (!string.IsNullOrEmpty(Genotype)) p.Add($"genotype is set, but the {Space} space takes an arch (genotype is for the darts space)");
-            foreach (var (name, value) in new (string, object?)[] { ("channels", Channels), ("layers", Layers), ("drop path", DropPath), ("auxiliary weight", AuxiliaryWeight) })
+            if (string.IsNullOrWhiteSpace(Arch)) p.Add(new(nameof(Arch), "is empty"));
+            if (!string.IsNullOrEmpty(Genotype)) p.Add(new(nameof(Genotype), $"is set, but the {Space} space takes an arch (genotype is for the darts space)"));
+            foreach (var (member, value) in new (string, object?)[] { (nameof(Channels), Channels), (nameof(Layers), Layers), (nameof(DropPath), DropPath), (nameof(AuxiliaryWeight), AuxiliaryWeight) })
             {
-                if (value is not null) p.Add($"{name} {RunSettings.FormatValue(value)} is a darts setting; the {Space} space's network is fixed (leave it out)");
+                if (value is not null) p.Add(new(member, $"{RunSettings.FormatValue(value)} is a darts setting; the {Space} space's network is fixed (leave it out)"));
             }
         }
-        if (string.IsNullOrWhiteSpace(Dataset)) p.Add("dataset is empty");
+        if (string.IsNullOrWhiteSpace(Dataset)) p.Add(new(nameof(Dataset), "is empty"));
         RunSettings.AddSgdProblems(p, Epochs, BatchSize, LearningRate, LearningRateMin, Momentum, Nesterov, WeightDecay);
-        if (GradClip is double clip && !(clip > 0)) p.Add($"gradient clip {RunSettings.Fmt(clip)} must be > 0 (or absent: no clipping)");
-        if (Cutout < 0) p.Add($"cutout {Cutout} must be >= 0 (0: none)");
-        if (Subset is < 2) p.Add($"subset {Subset} must be at least 2 images (batch norm in training)");
-        if (Seed < 0) p.Add($"seed {Seed} must be >= 0");
+        if (GradClip is double clip && !(clip > 0 && double.IsFinite(clip))) p.Add(new(nameof(GradClip), $"{RunSettings.Fmt(clip)} must be a finite value > 0 (or absent: no clipping)"));
+        if (Cutout < 0) p.Add(new(nameof(Cutout), $"{Cutout} must be >= 0 (0: none)"));
+        if (Subset is < 2) p.Add(new(nameof(Subset), $"{Subset} must be at least 2 images (batch norm in training)"));
+        if (Seed < 0) p.Add(new(nameof(Seed), $"{Seed} must be >= 0"));
         if (RunSettings.DeviceProblem(Device) is { } device) p.Add(device);
-        if (OutDir.Length == 0) p.Add("the run folder (out dir) is not set");
+        if (RunSettings.PrefetchProblem(Prefetch) is { } prefetch) p.Add(prefetch);
+        if (OutDir.Length == 0) p.Add(new(nameof(OutDir), "is not set"));
         return p;
     }
 

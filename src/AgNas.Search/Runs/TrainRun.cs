@@ -45,15 +45,17 @@ public static class TrainRun
     /// <param name="observer">Progress callbacks; null for none.</param>
     /// <param name="resume">Continue the run saved in the out dir instead of starting one.</param>
     /// <param name="cancellation">Checked between steps; when set, the run returns <see cref="TrainOutcome.Interrupted"/>.</param>
+    /// <param name="runLock">The run folder, already held by the caller (<see cref="RunLock"/>, e.g. a generated name taken with
+    /// <see cref="RunLock.TakeNew"/>); null: the run takes the lock of its out dir itself.</param>
     /// <exception cref="ArgumentException">Invalid settings (all problems listed), an unknown space, or data that does not fit.</exception>
     /// <exception cref="Nb201ArchFormatException">The arch is not a valid NB201 string (a one-line message).</exception>
     /// <exception cref="DartsGenotypeFormatException">The genotype is not a valid DARTS architecture (a one-line message).</exception>
-    /// <exception cref="IOException">A new run was asked for in a folder that already holds one.</exception>
+    /// <exception cref="IOException">A new run was asked for in a folder that already holds one, or another process holds the folder.</exception>
     /// <exception cref="TrainResumeException">The folder cannot be resumed with these settings, or its files disagree.</exception>
     /// <exception cref="NonFiniteLossException">The training loss was NaN or infinite.</exception>
     /// <exception cref="BackendUnavailableException">The device cannot be used here.</exception>
     public static TrainResult Run(TrainConfig config, TrainData data, TrainObserver? observer = null, bool resume = false,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, RunLock? runLock = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -66,7 +68,9 @@ public static class TrainRun
             throw new ArgumentException($"Training: the training set ({data.Train}) and the test set ({data.Test}) differ in image size or classes.");
 
         var folder = new RunFolder(config.OutDir);
-        using var runLock = folder.Lock();
+        if (runLock is not null && runLock.Folder.Path != folder.Path)
+            throw new ArgumentException($"The lock held is of {runLock.Folder.Path}, but the run folder is {folder.Path}.", nameof(runLock));
+        using var ownLock = runLock is null ? folder.Lock() : null;
         TrainState? saved = null;
         if (resume) saved = CheckResumable(folder, config);
         else if (folder.HasState)

@@ -47,13 +47,17 @@ public class SearchConfigTests
     {
         var c = new SearchConfig
         {
-            Epochs = 0, BatchSize = 1, LearningRate = -1, Momentum = -0.1, GradClip = 0, TrainPortion = 1, Subset = 2, Seed = -1,
-            Reduction = 0, Device = "tpu",
+            Epochs = 0, BatchSize = 1, LearningRate = -1, Momentum = -0.1, GradClip = -1, TrainPortion = 1, Subset = 2, Seed = -1,
+            Reduction = 0, Device = "tpu", Prefetch = 3,
         };
         var text = string.Join("\n", c.Problems());
-        foreach (var word in new[] { "epochs 0", "batch size 1", "learning rate -1", "momentum -0.1", "gradient clip 0", "train portion 1", "subset 2", "seed -1", "reduction 0", "tpu", "out dir" })
+        foreach (var word in new[] { "epochs 0", "batch size 1", "learning rate -1", "momentum -0.1", "gradient clip -1", "train portion 1", "subset 2", "seed -1", "reduction 0", "tpu", "prefetch 3", "out dir" })
             Assert.Contains(word, text);
         Assert.Empty((new SearchConfig() with { OutDir = "x" }).Problems());
+        // 0 switches clipping off, as in a training run; momentum 1 never lets the velocity decay.
+        Assert.Empty((new SearchConfig() with { OutDir = "x", GradClip = 0 }).Problems());
+        Assert.Contains("momentum 1 must lie in [0, 1)", Assert.Single((new SearchConfig() with { OutDir = "x", Momentum = 1 }).Problems()));
+        Assert.Contains("gradient clip NaN", Assert.Single((new SearchConfig() with { OutDir = "x", GradClip = double.NaN }).Problems()));
     }
 
     [Fact]

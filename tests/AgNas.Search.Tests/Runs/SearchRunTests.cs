@@ -277,6 +277,39 @@ public class SearchRunTests
     }
 
     [Fact]
+    public void ResumingMayChangeTheSettingsThatDoNotChangeTheResults()
+    {
+        using var straight = new TempDir();
+        using var moved = new TempDir();
+        SearchRun.Run(RunTestData.Config(straight.Path), Data, TinySupernet.Factory());
+
+        // Interrupted after epoch 1, then resumed as on another machine: the data elsewhere, no prefetch, no plots.
+        var first = RunTestData.Config(moved.Path);
+        using (var cts = new CancellationTokenSource())
+            SearchRun.Run(first, Data, TinySupernet.Factory(), new CancelAt(cts, 1), cancellation: cts.Token);
+        var elsewhere = first with { DataDir = "/data/elsewhere", Prefetch = 0, Plots = false, Device = "cpu" };
+        Assert.Equal(3, SearchRun.Run(elsewhere, Data, TinySupernet.Factory(), resume: true).CompletedEpochs);
+        AssertSameRun(straight.Path, moved.Path);
+        var saved = new RunFolder(moved.Path).ReadConfig();
+        Assert.Equal(("/data/elsewhere", 0, false), (saved.DataDir, saved.Prefetch, saved.Plots));
+        Assert.Null(RunSettings<SearchConfig>.ResumeProblem(moved.Path, first with { Device = "cuda:0" }, first, 1));
+    }
+
+    [Fact]
+    public void GradientClipZeroMeansNoClipping()
+    {
+        using var none = new TempDir();
+        using var loose = new TempDir();
+        using var tight = new TempDir();
+        SearchRun.Run(RunTestData.Config(none.Path) with { Epochs = 1, Plots = false, GradClip = 0 }, Data, TinySupernet.Factory());
+        SearchRun.Run(RunTestData.Config(loose.Path) with { Epochs = 1, Plots = false, GradClip = 1e30 }, Data, TinySupernet.Factory());
+        SearchRun.Run(RunTestData.Config(tight.Path) with { Epochs = 1, Plots = false, GradClip = 0.01 }, Data, TinySupernet.Factory());
+        string Checkpoint(TempDir d) => RunTestData.Sha256(Path.Combine(d.Path, RunFolder.CheckpointFile));
+        Assert.Equal(Checkpoint(loose), Checkpoint(none)); // a clip never reached is no clip
+        Assert.NotEqual(Checkpoint(tight), Checkpoint(none));
+    }
+
+    [Fact]
     public void ResumingMayRaiseTheEpochCount()
     {
         using var dir = new TempDir();
