@@ -21,18 +21,10 @@ internal static partial class ArgumentAudit
 
     private static bool IsTrueOrFalse(string text) => bool.TryParse(text, out _);
 
-    /// <summary>
-    /// Null when the arguments after the verb are consistent with <paramref name="optionsType"/> (and then
-    /// what they name is remembered for the runner: <see cref="GivenOptions.Of"/>); otherwise what is wrong.
-    /// </summary>
-    public static string? Check(Type optionsType, IReadOnlyList<string> args)
-    {
-        var problem = Audit(optionsType, args, out var given);
-        if (given is not null) GivenOptions.Remember(given);
-        return problem;
-    }
+    /// <summary>Null when the arguments after the verb are consistent with <paramref name="optionsType"/>; otherwise what is wrong.</summary>
+    public static string? Check(Type optionsType, IReadOnlyList<string> args) => Audit(optionsType, args, out _);
 
-    /// <summary>As <see cref="Check"/>, returning what the arguments name instead of remembering it (null when there is a problem).</summary>
+    /// <summary>As <see cref="Check"/>, also returning the options the arguments name (null when there is a problem).</summary>
     internal static string? Audit(Type optionsType, IReadOnlyList<string> args, out GivenOptions? given)
     {
         given = null;

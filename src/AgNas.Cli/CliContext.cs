@@ -33,6 +33,9 @@ public sealed class CliContext
     /// <summary>AGNAS_DEBUG=1: errors print their stack trace.</summary>
     public bool Debug { get; }
 
+    /// <summary>The options the command line named explicitly (set by Program.Run after the argument audit; null when a runner is called directly).</summary>
+    internal GivenOptions? Given { get; set; }
+
     /// <summary>The process's console; colours and width follow the terminal. Reads AGNAS_DEBUG.</summary>
     public static CliContext FromConsole() =>
         Create(Console.Out, Console.Error, detect: true, Environment.GetEnvironmentVariable("AGNAS_DEBUG") == "1");

@@ -12,7 +12,7 @@ namespace AgNas.Cli;
 /// left out in the parsed object; <c>--resume</c> needs the difference (an explicit option must agree
 /// with the run, an omitted one is taken from it), and so do the switches that take an explicit value
 /// (<see cref="SwitchValueAttribute"/>). <see cref="ArgumentAudit"/>, which reads the raw arguments
-/// anyway, builds this and hands it to the verb's runner (<see cref="Of"/>).
+/// anyway, builds this; Program.Run hands it to the verb's runner in <see cref="CliContext.Given"/> (<see cref="Of"/>).
 /// </summary>
 internal sealed class GivenOptions
 {
@@ -22,11 +22,6 @@ internal sealed class GivenOptions
     /// <param name="Typed">The argument(s) as typed, for messages.</param>
     /// <param name="Value">The value's text: an option's value, a switch's explicit true/false, or null for a bare switch.</param>
     public sealed record Entry(string LongName, PropertyInfo Property, string Typed, string? Value);
-
-    // What ArgumentAudit found for the command line being run. Program.Run calls the audit and then the
-    // verb on the same flow, with no way to pass this along; the runner takes it once (Of), so that a
-    // later direct call never sees a stale one.
-    private static readonly AsyncLocal<GivenOptions?> Audited = new();
 
     public GivenOptions(Type optionsType, IReadOnlyList<Entry> entries)
     {
@@ -81,18 +76,16 @@ internal sealed class GivenOptions
     }
 
     /// <summary>Hands what the audit found to the runner of the verb about to run.</summary>
-    internal static void Remember(GivenOptions given) => Audited.Value = given;
-
     /// <summary>
-    /// The options the command line of <paramref name="options"/> named (taken once from what
-    /// <see cref="ArgumentAudit"/> saw), or <see cref="FromValues"/> when the verb was not run from a command line.
+    /// The options the command line of <paramref name="options"/> named (what <see cref="ArgumentAudit"/>
+    /// saw, which Program.Run puts in <see cref="CliContext.Given"/>), or <see cref="FromValues"/> when the
+    /// verb was not run from a command line.
     /// </summary>
-    public static GivenOptions Of(object options)
+    public static GivenOptions Of(object options, CliContext context)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var audited = Audited.Value;
-        Audited.Value = null;
-        return audited is not null && audited.OptionsType == options.GetType() ? audited : FromValues(options);
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Given is { } given && given.OptionsType == options.GetType() ? given : FromValues(options);
     }
 
     /// <summary>Sets every switch given an explicit true or false (<see cref="SwitchValueAttribute"/>) to that value (the parser turned it on).</summary>

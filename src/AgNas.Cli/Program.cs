@@ -70,12 +70,13 @@ public static class Program
 
         var options = ((Parsed<object>)result).Value;
         var verb = verbs.Single(v => v.OptionsType == options.GetType());
-        if (ArgumentAudit.Check(verb.OptionsType, args) is { } problem)
+        if (ArgumentAudit.Audit(verb.OptionsType, args, out var given) is { } problem)
         {
             PrintError(context, problem);
             context.ErrorWriter.WriteLine($"Run 'agnas {verb.Name} --help' for the options.");
             return ExitCodes.Usage;
         }
+        context.Given = given;
         try
         {
             return verb.Run(options, context);

@@ -36,7 +36,7 @@ public static class SearchRunner
     internal static int Run(SearchOptions options, CliContext context, SpaceSet spaces, SearchObserver? observer = null,
         CancellationTokenSource? cancellation = null)
     {
-        var given = GivenOptions.Of(options);
+        var given = GivenOptions.Of(options, context);
         given.ApplySwitchValues(options);
         bool resume = options.Resume.Length > 0;
         bool generated = !resume && options.OutDir.Length == 0;

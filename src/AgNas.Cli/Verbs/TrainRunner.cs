@@ -27,7 +27,7 @@ public static class TrainRunner
     /// <param name="cancellation">Cancels the run like Ctrl-C does; null for none besides Ctrl-C and SIGTERM.</param>
     internal static int Run(TrainOptions options, CliContext context, TrainObserver? observer, CancellationTokenSource? cancellation)
     {
-        var given = GivenOptions.Of(options);
+        var given = GivenOptions.Of(options, context);
         given.ApplySwitchValues(options);
         bool resume = options.Resume.Length > 0;
         bool generated = !resume && options.OutDir.Length == 0;
