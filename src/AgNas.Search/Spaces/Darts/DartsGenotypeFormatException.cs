@@ -10,7 +10,6 @@ namespace AgNas.Search.Spaces.Darts;
 /// </summary>
 public sealed class DartsGenotypeFormatException : FormatException
 {
-    private const int MaxEchoLength = 160;
     private const int WindowBefore = 30;
     private const int WindowAfter = 50;
 
@@ -52,7 +51,7 @@ public sealed class DartsGenotypeFormatException : FormatException
     private static string BuildMessage(string text, string problem, string? source, string? field, int? index, int? offset)
     {
         var sb = new StringBuilder();
-        if (source is not null) sb.Append(Escape(source)).Append(": ");
+        if (source is not null) sb.Append(MessageText.Escape(source)).Append(": ");
         sb.Append("invalid DARTS genotype: ");
         if (field is not null)
         {
@@ -70,29 +69,6 @@ public sealed class DartsGenotypeFormatException : FormatException
     {
         int start = Math.Clamp(offset - WindowBefore, 0, text.Length);
         int end = Math.Clamp(offset + WindowAfter, start, text.Length);
-        return (start > 0 ? "…" : "") + Escape(text[start..end]) + (end < text.Length ? "…" : "");
-    }
-
-    /// <summary>Keeps the message on one line: control characters are escaped and long texts cut.</summary>
-    private static string Escape(string s)
-    {
-        var sb = new StringBuilder(Math.Min(s.Length, MaxEchoLength) + 8);
-        foreach (var c in s.Length > MaxEchoLength ? s.AsSpan(0, MaxEchoLength) : s.AsSpan())
-        {
-            switch (c)
-            {
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                default:
-                    if (char.IsControl(c)) sb.Append($"\\u{(int)c:x4}");
-                    else sb.Append(c);
-                    break;
-            }
-        }
-        if (s.Length > MaxEchoLength) sb.Append($"… ({s.Length} chars)");
-        return sb.ToString();
+        return (start > 0 ? "…" : "") + MessageText.Escape(text[start..end]) + (end < text.Length ? "…" : "");
     }
 }

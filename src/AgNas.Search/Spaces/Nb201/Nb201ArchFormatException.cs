@@ -8,7 +8,6 @@ namespace AgNas.Search.Spaces.Nb201;
 /// </summary>
 public sealed class Nb201ArchFormatException : FormatException
 {
-    private const int MaxEchoLength = 160;
 
     public Nb201ArchFormatException(string arch, string problem, int? node = null, int? input = null, string? token = null, int? offset = null)
         : base(BuildMessage(arch, problem, node, input, token, offset))
@@ -41,36 +40,13 @@ public sealed class Nb201ArchFormatException : FormatException
 
     private static string BuildMessage(string arch, string problem, int? node, int? input, string? token, int? offset)
     {
-        var sb = new StringBuilder("Invalid NB201 arch string \"").Append(Escape(arch)).Append("\": ");
+        var sb = new StringBuilder("Invalid NB201 arch string \"").Append(MessageText.Escape(arch)).Append("\": ");
         var where = new List<string>();
         if (node is int n) where.Add($"node {n}");
         if (input is int i) where.Add($"input {i}");
-        if (token is not null) where.Add($"token \"{Escape(token)}\"");
+        if (token is not null) where.Add($"token \"{MessageText.Escape(token)}\"");
         if (offset is int o) where.Add($"at offset {o}");
         if (where.Count > 0) sb.Append(string.Join(", ", where)).Append(": ");
         return sb.Append(problem).ToString();
-    }
-
-    /// <summary>Keeps the message on one line: control characters are escaped and long strings cut.</summary>
-    private static string Escape(string s)
-    {
-        var sb = new StringBuilder(Math.Min(s.Length, MaxEchoLength) + 8);
-        foreach (var c in s.Length > MaxEchoLength ? s.AsSpan(0, MaxEchoLength) : s.AsSpan())
-        {
-            switch (c)
-            {
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                default:
-                    if (char.IsControl(c)) sb.Append($"\\u{(int)c:x4}");
-                    else sb.Append(c);
-                    break;
-            }
-        }
-        if (s.Length > MaxEchoLength) sb.Append($"… ({s.Length} chars)");
-        return sb.ToString();
     }
 }
