@@ -10,6 +10,37 @@ namespace AgNas.Tensors;
 /// <exception cref="ArgumentException">From every method: the message names the op, the operand and the expected shape.</exception>
 public static class OpChecks
 {
+    // ---- memory -------------------------------------------------------------------------------
+
+    /// <returns>The bytes dst holds (its size × element size), which must equal <paramref name="given"/>.</returns>
+    public static long CopyFromHost(IBackend backend, Tensor dst, int given)
+    {
+        Check.Backend(nameof(IBackend.CopyFromHost), backend, dst, "dst");
+        long bytes = dst.Size * dst.DType.ByteSize();
+        if (given != bytes)
+            throw new ArgumentException($"CopyFromHost: {given} bytes given for dst of shape {dst.Shape}, which needs {bytes}.");
+        return bytes;
+    }
+
+    /// <returns>The bytes src holds, which must equal the room <paramref name="given"/>.</returns>
+    public static long CopyToHost(IBackend backend, Tensor src, int given)
+    {
+        Check.Backend(nameof(IBackend.CopyToHost), backend, src, "src");
+        long bytes = src.Size * src.DType.ByteSize();
+        if (given != bytes)
+            throw new ArgumentException($"CopyToHost: {given} bytes of room for src of shape {src.Shape}, which holds {bytes}.");
+        return bytes;
+    }
+
+    public static void Copy(IBackend backend, Tensor dst, Tensor src)
+    {
+        Check.Backend(nameof(IBackend.Copy), backend, dst, "dst");
+        Check.Backend(nameof(IBackend.Copy), backend, src, "src");
+        Check.SameShape(nameof(IBackend.Copy), dst, src, "dst", "src");
+        if (dst.DType != src.DType)
+            throw new ArgumentException($"Copy: dst has dtype {dst.DType} but src has {src.DType}; expected equal dtypes.");
+    }
+
     // ---- elementwise --------------------------------------------------------------------------
 
     public static void Unary(string op, IBackend backend, Tensor y, Tensor x)

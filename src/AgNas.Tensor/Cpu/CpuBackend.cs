@@ -67,10 +67,7 @@ public sealed unsafe partial class CpuBackend : IBackend
 
     public void CopyFromHost(Tensor dst, ReadOnlySpan<byte> src)
     {
-        Check.Backend(nameof(CopyFromHost), this, dst, "dst");
-        long bytes = dst.Size * dst.DType.ByteSize();
-        if (src.Length != bytes)
-            throw new ArgumentException($"CopyFromHost: {src.Length} bytes given for dst of shape {dst.Shape}, which needs {bytes}.");
+        long bytes = OpChecks.CopyFromHost(this, dst, src.Length);
         if (dst.IsContiguous)
         {
             src.CopyTo(new Span<byte>((void*)dst.Handle, checked((int)bytes)));
@@ -83,10 +80,7 @@ public sealed unsafe partial class CpuBackend : IBackend
 
     public void CopyToHost(Span<byte> dst, Tensor src)
     {
-        Check.Backend(nameof(CopyToHost), this, src, "src");
-        long bytes = src.Size * src.DType.ByteSize();
-        if (dst.Length != bytes)
-            throw new ArgumentException($"CopyToHost: {dst.Length} bytes of room for src of shape {src.Shape}, which holds {bytes}.");
+        long bytes = OpChecks.CopyToHost(this, src, dst.Length);
         if (src.IsContiguous)
         {
             new ReadOnlySpan<byte>((void*)src.Handle, checked((int)bytes)).CopyTo(dst);
@@ -99,11 +93,7 @@ public sealed unsafe partial class CpuBackend : IBackend
 
     public void Copy(Tensor dst, Tensor src)
     {
-        Check.Backend(nameof(Copy), this, dst, "dst");
-        Check.Backend(nameof(Copy), this, src, "src");
-        Check.SameShape(nameof(Copy), dst, src, "dst", "src");
-        if (dst.DType != src.DType)
-            throw new ArgumentException($"Copy: dst has dtype {dst.DType} but src has {src.DType}; expected equal dtypes.");
+        OpChecks.Copy(this, dst, src);
         int elem = src.DType.ByteSize();
         if (dst.IsContiguous && src.IsContiguous)
         {

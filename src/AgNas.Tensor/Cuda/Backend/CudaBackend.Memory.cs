@@ -4,10 +4,7 @@ public sealed unsafe partial class CudaBackend
 {
     public void CopyFromHost(Tensor dst, ReadOnlySpan<byte> src)
     {
-        Check.Backend(nameof(CopyFromHost), this, dst, "dst");
-        long bytes = dst.Size * dst.DType.ByteSize();
-        if (src.Length != bytes)
-            throw new ArgumentException($"CopyFromHost: {src.Length} bytes given for dst of shape {dst.Shape}, which needs {bytes}.");
+        long bytes = OpChecks.CopyFromHost(this, dst, src.Length);
         if (dst.IsContiguous)
         {
             _device.CopyToDevice(P(dst), src);
@@ -21,10 +18,7 @@ public sealed unsafe partial class CudaBackend
 
     public void CopyToHost(Span<byte> dst, Tensor src)
     {
-        Check.Backend(nameof(CopyToHost), this, src, "src");
-        long bytes = src.Size * src.DType.ByteSize();
-        if (dst.Length != bytes)
-            throw new ArgumentException($"CopyToHost: {dst.Length} bytes of room for src of shape {src.Shape}, which holds {bytes}.");
+        long bytes = OpChecks.CopyToHost(this, src, dst.Length);
         if (src.IsContiguous)
         {
             _device.CopyToHost(dst, P(src));
@@ -37,11 +31,7 @@ public sealed unsafe partial class CudaBackend
 
     public void Copy(Tensor dst, Tensor src)
     {
-        Check.Backend(nameof(Copy), this, dst, "dst");
-        Check.Backend(nameof(Copy), this, src, "src");
-        Check.SameShape(nameof(Copy), dst, src, "dst", "src");
-        if (dst.DType != src.DType)
-            throw new ArgumentException($"Copy: dst has dtype {dst.DType} but src has {src.DType}; expected equal dtypes.");
+        OpChecks.Copy(this, dst, src);
         if (src.Size == 0) return;
         if (dst.IsContiguous && src.IsContiguous)
         {
