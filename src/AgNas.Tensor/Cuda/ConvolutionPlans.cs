@@ -100,20 +100,5 @@ internal sealed class ConvolutionPlans : IDisposable
             $"x ({g.B}, {g.I}, {g.H}, {g.W}), w ({g.O}, {g.InPerGroup}, {g.KH}, {g.KW}), {g.P} within {MaxWorkspaceBytes >> 20} MiB of workspace.");
     }
 
-    private readonly struct WorkspaceLease(Memory.CachingAllocator? allocator, nint pointer, long capacity) : IDisposable
-    {
-        public nint Pointer => pointer;
-
-        public void Dispose()
-        {
-            if (allocator is not null) allocator.Return(pointer, capacity);
-        }
-    }
-
-    private WorkspaceLease Workspace(long bytes)
-    {
-        if (bytes == 0) return new WorkspaceLease(null, 0, 0);
-        var (pointer, capacity) = _device.Memory.Caching.Rent(bytes);
-        return new WorkspaceLease(_device.Memory.Caching, pointer, capacity);
-    }
+    private DeviceScratch Workspace(long bytes) => new(_device.Memory.Caching, bytes);
 }

@@ -136,41 +136,35 @@ public sealed unsafe partial class CudaBackend
     public double SumOfSquares(Tensor x)
     {
         Check.Operands(nameof(SumOfSquares), this, (x, "x"));
-        return Reduce(x, squares: true);
+        return Reduce([x], squares: true);
     }
 
-    /// <summary>Every tensor's squares accumulated into one float64 on the device; one read at the end.</summary>
     public double SumOfSquaresMany(IReadOnlyList<Tensor> xs)
     {
         foreach (var x in xs) Check.Operands(nameof(SumOfSquaresMany), this, (x, "xs[i]"));
+        return Reduce(xs, squares: true);
+    }
+
+    public double Sum(Tensor x)
+    {
+        Check.Operands(nameof(Sum), this, (x, "x"));
+        return Reduce([x], squares: false);
+    }
+
+    /// <summary>Every tensor's sum (or sum of squares) accumulated into one float64 on the device; one read at the end.</summary>
+    private double Reduce(IReadOnlyList<Tensor> xs, bool squares)
+    {
+        if (xs.All(x => x.Size == 0)) return 0;
         using var result = Rent(sizeof(double));
         _device.Fill32(result.Pointer, 0, 2);
         foreach (var x in xs)
         {
             if (x.Size == 0) continue;
             var w = WalkOf(x);
-            _k.SumSquaresF64(_k.Elementwise(w.Work), result.Pointer, P(x), w.Stride(x), w.Batch, w.Sample);
+            var grid = _k.Elementwise(w.Work);
+            if (squares) _k.SumSquaresF64(grid, result.Pointer, P(x), w.Stride(x), w.Batch, w.Sample);
+            else _k.SumF64(grid, result.Pointer, P(x), w.Stride(x), w.Batch, w.Sample);
         }
-        double value = 0;
-        _device.CopyToHost(new Span<byte>(&value, sizeof(double)), result.Pointer);
-        return value;
-    }
-
-    public double Sum(Tensor x)
-    {
-        Check.Operands(nameof(Sum), this, (x, "x"));
-        return Reduce(x, squares: false);
-    }
-
-    private double Reduce(Tensor x, bool squares)
-    {
-        if (x.Size == 0) return 0;
-        using var result = Rent(sizeof(double));
-        _device.Fill32(result.Pointer, 0, 2);
-        var w = WalkOf(x);
-        var grid = _k.Elementwise(w.Work);
-        if (squares) _k.SumSquaresF64(grid, result.Pointer, P(x), w.Stride(x), w.Batch, w.Sample);
-        else _k.SumF64(grid, result.Pointer, P(x), w.Stride(x), w.Batch, w.Sample);
         double value = 0;
         _device.CopyToHost(new Span<byte>(&value, sizeof(double)), result.Pointer);
         return value;

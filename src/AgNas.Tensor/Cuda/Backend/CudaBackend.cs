@@ -95,23 +95,6 @@ public sealed unsafe partial class CudaBackend : IBackend, IOpClockSource, IDisp
         return dense ? new Walk(1, first.Size, true) : new Walk(first.Shape[0], first.Shape.SampleSize, false);
     }
 
-    /// <summary>A block of device memory rented from the caching allocator for the length of one call.</summary>
-    private readonly struct Scratch : IDisposable
-    {
-        private readonly CachingAllocator _allocator;
-        private readonly long _capacity;
-
-        public Scratch(CachingAllocator allocator, long bytes)
-        {
-            _allocator = allocator;
-            (Pointer, _capacity) = allocator.Rent(Math.Max(bytes, 1));
-        }
-
-        public nint Pointer { get; }
-
-        // Returning before the queued work has run is safe: every later use is on the same stream.
-        public void Dispose() => _allocator.Return(Pointer, _capacity);
-    }
-
-    private Scratch Rent(long bytes) => new(Allocator, bytes);
+    /// <summary>At least one byte, so every staging or result buffer is a real device pointer.</summary>
+    private DeviceScratch Rent(long bytes) => new(Allocator, Math.Max(bytes, 1));
 }
