@@ -94,9 +94,9 @@ public class DartsSupernetTests
         foreach (var cell in net.Cells.Items)
         {
             foreach (var e in DartsTopology.Edges)
-                Assert.Equal(cell.Kind == DartsCellKind.Reduce && e.From < 2 ? 2 : 1, cell.Edge(e).Stride);
+                Assert.Equal(cell.Kind == DartsCellKind.Reduce && e.From < 2 ? 2 : 1, cell.StrideOf(e));
         }
-        Assert.Equal(8, DartsTopology.Edges.Count(e => net.Cells[2].Edge(e).Stride == 2));
+        Assert.Equal(8, DartsTopology.Edges.Count(e => net.Cells[2].StrideOf(e) == 2));
 
         // Every edge: eight candidates in AGNAS order; the pools take a non-affine BN, nothing else does.
         var edge = net.Cells[2].Edges[0];

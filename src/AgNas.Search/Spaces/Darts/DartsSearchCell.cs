@@ -11,7 +11,7 @@ namespace AgNas.Search.Spaces.Darts;
 /// A DARTS search cell (AGNAS <c>DS/model_search.py</c> <c>Cell</c>; agnas-facts §3.2): the two inputs are
 /// preprocessed to C channels (preprocess0 = <see cref="FactorizedReduce"/>(C_pp, C) when the previous cell
 /// reduced, else ReLUConvBN 1×1 C_pp→C; preprocess1 = ReLUConvBN 1×1 C_p→C; all BN not affine, conv without
-/// bias), intermediate node i is the sum of the <see cref="DartsMixedEdge"/>s from all 2 + i earlier states
+/// bias), intermediate node i is the sum of the <see cref="MixedChoice"/>s (the eight candidate ops in AGNAS order) from all 2 + i earlier states
 /// (<see cref="DartsTopology"/>), and the output concatenates the four nodes: (B, 4C, H', W'). In a
 /// reduction cell the edges from the two inputs have stride 2 (H' = ⌈H/2⌉). Children <c>preprocess0</c>,
 /// <c>preprocess1</c>, <c>edges</c> (one per <see cref="DartsTopology.Edges"/> entry, in that order).
@@ -58,8 +58,10 @@ public sealed class DartsSearchCell : Module
             : new ReLUConvBN(previousPreviousChannels, channels, 1, 1, 0, 1, affine: false, trackRunningStats: true, convBias: false, generator, backend));
         Preprocess1 = RegisterModule("preprocess1",
             new ReLUConvBN(previousChannels, channels, 1, 1, 0, 1, affine: false, trackRunningStats: true, convBias: false, generator, backend));
-        Edges = RegisterModule("edges", new ModuleList<DartsMixedEdge>(
-            DartsTopology.Edges.Select(e => new DartsMixedEdge(channels, StrideOf(e), generator, backend, () => createMixer(e)))));
+        // AGNAS's MixedOp (DS/model_search.py:38-63): the eight ops built for search (BN not affine, pools followed by a non-affine BN).
+        Edges = RegisterModule("edges", new ModuleList<MixedChoice>(DartsTopology.Edges.Select(e => new MixedChoice(
+            DartsOps.All.Select(op => DartsOpRegistry.CreateForSearch(op, channels, StrideOf(e), generator, backend)),
+            channels, () => createMixer(e), $"darts edge {e}"))));
     }
 
     /// <summary>C.</summary>
@@ -76,10 +78,10 @@ public sealed class DartsSearchCell : Module
     public ReLUConvBN Preprocess1 { get; }
 
     /// <summary>The mixed edges, index = <see cref="DartsEdge.Index"/>.</summary>
-    public ModuleList<DartsMixedEdge> Edges { get; }
+    public ModuleList<MixedChoice> Edges { get; }
 
     /// <summary>The mixed edge on <paramref name="edge"/>.</summary>
-    public DartsMixedEdge Edge(DartsEdge edge) => Edges[edge.Index];
+    public MixedChoice Edge(DartsEdge edge) => Edges[edge.Index];
 
     /// <summary>The stride of <paramref name="edge"/>'s candidates: 2 in a reduction cell on the edges from the two inputs, else 1.</summary>
     public int StrideOf(DartsEdge edge) => Kind == DartsCellKind.Reduce && edge.ReadsCellInput ? 2 : 1;

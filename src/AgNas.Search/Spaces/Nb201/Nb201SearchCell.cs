@@ -9,7 +9,7 @@ namespace AgNas.Search.Spaces.Nb201;
 
 /// <summary>
 /// A NAS-Bench-201 search cell of width C: node 0 is the input; node i = Σ_{j&lt;i} edge(i←j)(node j),
-/// each edge an <see cref="Nb201MixedEdge"/>; the output is the last node. The edges (child
+/// each edge a <see cref="MixedChoice"/> of the five candidate ops (children <c>ops.0</c>..<c>ops.4</c>, canonical order); the output is the last node. The edges (child
 /// <c>edges</c>, one per <see cref="Nb201Topology.Edges"/> entry, in that order) and the node sums are
 /// both taken from <see cref="Nb201Topology"/>; nothing here computes an edge index.
 /// </summary>
@@ -44,8 +44,10 @@ public sealed class Nb201SearchCell : Module
         Channels = channels;
         if (inputNorm)
             InputNorm = RegisterModule("input_bn", new BatchNorm2d(channels, affine: false, trackRunningStats: trackRunningStats, backend: backend));
-        Edges = RegisterModule("edges", new ModuleList<Nb201MixedEdge>(
-            Nb201Topology.Edges.Select(e => new Nb201MixedEdge(channels, trackRunningStats, generator, backend, () => createMixer(e)))));
+        // Search cells: BN affine off, hence (NB201's rule) conv bias on; stride 1.
+        Edges = RegisterModule("edges", new ModuleList<MixedChoice>(Nb201Topology.Edges.Select(e => new MixedChoice(
+            Nb201Ops.All.Select(op => Nb201OpRegistry.Create(op, channels, stride: 1, affine: false, trackRunningStats, generator, backend)),
+            channels, () => createMixer(e), $"nb201 edge {e}"))));
     }
 
     public int Channels { get; }
@@ -54,10 +56,10 @@ public sealed class Nb201SearchCell : Module
     public BatchNorm2d? InputNorm { get; }
 
     /// <summary>The mixed edges, index = <see cref="Nb201Edge.Index"/>.</summary>
-    public ModuleList<Nb201MixedEdge> Edges { get; }
+    public ModuleList<MixedChoice> Edges { get; }
 
     /// <summary>The mixed edge on <paramref name="edge"/>.</summary>
-    public Nb201MixedEdge Edge(Nb201Edge edge) => Edges[edge.Index];
+    public MixedChoice Edge(Nb201Edge edge) => Edges[edge.Index];
 
     /// <summary>x (B, C, H, W) → node 3 (B, C, H, W).</summary>
     /// <exception cref="ArgumentException">x does not have C channels.</exception>
