@@ -12,15 +12,9 @@ those of `agnas bench --json FILE`; everything else goes to stderr.
 Exit status: 0 measured; 1 an error; 2 a bad command line; 3 unavailable here (PyTorch is not
 installed, or --device cuda without a CUDA device), with the reason on stderr.
 """
-import argparse
-import json
-import math
-import platform
-import resource
 import sys
-import time
 
-UNAVAILABLE = 3
+from peer_common import base_parser, checked, run
 
 # NAS-Bench-201's candidate ops in canonical order (the attention groups follow it).
 OPS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
@@ -30,40 +24,16 @@ NODES = 4
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(
-        description="Time training steps of the NAS-Bench-201 AGNAS supernet in PyTorch eager mode "
-                    "(the peer of `agnas bench --space nb201`) and print one JSON line.")
-    p.add_argument("--device", default="cuda", help="cuda, cuda:N or cpu (default: cuda)")
-    p.add_argument("--batch", type=int, default=64, help="images per step, >= 2 (default: 64)")
-    p.add_argument("--input", default="3x32x32", help="image shape CxHxW (default: 3x32x32)")
-    p.add_argument("--steps", type=int, default=10, help="timed steps; the median is reported (default: 10, as agnas bench)")
-    p.add_argument("--warmup", type=int, default=2, help="untimed steps first (default: 2, as agnas bench)")
-    p.add_argument("--classes", type=int, default=10, help="classifier outputs (default: 10)")
+    p = base_parser("Time training steps of the NAS-Bench-201 AGNAS supernet in PyTorch eager mode "
+                    "(the peer of `agnas bench --space nb201`) and print one JSON line.", "3x32x32", 10)
     p.add_argument("--channels", type=int, default=16, help="C, the first stage's width (default: 16)")
     p.add_argument("--cells", type=int, default=5, help="N, search cells per stage (default: 5)")
     p.add_argument("--r", type=int, default=8, help="attention reduction r: hidden width floor(5C/r) (default: 8)")
     p.add_argument("--no-cell-input-norm", action="store_true",
                    help="leave out the non-affine BatchNorm that starts each search cell (AgNas's CellInputNorm, on by default)")
-    p.add_argument("--seed", type=int, default=0, help="torch.manual_seed (default: 0)")
-    p.add_argument("--threads", type=int, default=0, help="CPU threads (torch.set_num_threads); 0 = PyTorch's default")
-    p.add_argument("--cudnn-benchmark", action="store_true",
-                   help="torch.backends.cudnn.benchmark = True (autotuned convolutions; off in plain eager mode)")
-    p.add_argument("--no-tf32", action="store_true",
-                   help="turn off TF32 in cuDNN convolutions (PyTorch allows it by default) for a strict float32 comparison")
-    a = p.parse_args(argv)
-    try:
-        dims = tuple(int(v) for v in a.input.lower().split("x"))
-    except ValueError:
-        dims = ()
-    if len(dims) != 3 or min(dims) < 1:
-        p.error(f"--input {a.input!r}: expected CxHxW with positive integers, e.g. 3x32x32")
-    if a.batch < 2:
-        p.error(f"--batch {a.batch}: a training step needs at least 2 images (batch norm)")
-    if a.steps < 1 or a.warmup < 0:
-        p.error(f"--steps {a.steps}, --warmup {a.warmup}: expected steps >= 1 and warmup >= 0")
-    if min(a.classes, a.channels, a.cells, a.r) < 1:
-        p.error("--classes, --channels, --cells and --r must be >= 1")
-    a.dims = dims
+    a = checked(p, p.parse_args(argv))
+    if min(a.channels, a.cells, a.r) < 1:
+        p.error("--channels, --cells and --r must be >= 1")
     return a
 
 
@@ -196,114 +166,25 @@ def build_model(torch, nn, F, in_channels, classes, channels, cells_per_stage, r
 
 def main(argv=None):
     a = parse_args(sys.argv[1:] if argv is None else argv)
-    try:
-        import torch
-        import torch.nn as nn
-        import torch.nn.functional as F
-    except ImportError as e:
-        print(f"nb201_peer: PyTorch is not available in {sys.executable}: {e}", file=sys.stderr)
-        return UNAVAILABLE
 
-    device = torch.device(a.device)
-    if device.type == "cuda":
-        if not torch.cuda.is_available():
-            print(f"nb201_peer: --device {a.device}: torch {torch.__version__} sees no CUDA device "
-                  f"(built for CUDA {torch.version.cuda})", file=sys.stderr)
-            return UNAVAILABLE
-        index = device.index if device.index is not None else torch.cuda.current_device()
-        if index >= torch.cuda.device_count():
-            print(f"nb201_peer: --device {a.device}: only {torch.cuda.device_count()} CUDA device(s)", file=sys.stderr)
-            return UNAVAILABLE
-        device = torch.device("cuda", index)
-        torch.cuda.set_device(device)
-        torch.backends.cudnn.benchmark = a.cudnn_benchmark
-        if a.no_tf32:
-            torch.backends.cudnn.allow_tf32 = False
-            torch.backends.cuda.matmul.allow_tf32 = False
-    elif device.type != "cpu":
-        print(f"nb201_peer: --device {a.device}: expected cpu, cuda or cuda:N", file=sys.stderr)
-        return 2
-    if a.threads > 0:
-        torch.set_num_threads(a.threads)
+    def build(torch, nn, F, a, device):
+        model = build_model(torch, nn, F, a.dims[0], a.classes, a.channels, a.cells, a.r, not a.no_cell_input_norm).to(device)
+        model.train()
+        params = list(model.parameters())
+        # As StepBenchmark: SGD lr 0.025, momentum 0.9, weight decay 3e-4 on every parameter; clip at 5.
+        optimizer = torch.optim.SGD(params, lr=0.025, momentum=0.9, weight_decay=3e-4)
 
-    def sync():
-        if device.type == "cuda":
-            torch.cuda.synchronize(device)
+        def step(images, labels):
+            optimizer.zero_grad(set_to_none=True)
+            loss = F.cross_entropy(model(images), labels)
+            loss.backward()
+            nn.utils.clip_grad_norm_(params, 5.0)
+            optimizer.step()
+            return loss
 
-    torch.manual_seed(a.seed)
-    c_in, h, w = a.dims
-    model = build_model(torch, nn, F, c_in, a.classes, a.channels, a.cells, a.r, not a.no_cell_input_norm).to(device)
-    model.train()
-    params = list(model.parameters())
-    # As StepBenchmark: SGD lr 0.025, momentum 0.9, weight decay 3e-4 on every parameter; clip at 5.
-    optimizer = torch.optim.SGD(params, lr=0.025, momentum=0.9, weight_decay=3e-4)
-    # As StepBenchmark: images uniform in [-1, 1), labels cycling through the classes.
-    images = (torch.rand(a.batch, c_in, h, w, device=device) * 2 - 1).contiguous()
-    labels = torch.arange(a.batch, device=device) % a.classes
+        return model, step
 
-    def step():
-        optimizer.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(model(images), labels)
-        loss.backward()
-        nn.utils.clip_grad_norm_(params, 5.0)
-        optimizer.step()
-        return loss
-
-    print(f"nb201_peer: timing {a.steps} steps (after {a.warmup} warm-up) of the nb201 supernet "
-          f"({sum(p.numel() for p in params):,} parameters) at batch {a.batch}, input {a.input} on {device}...",
-          file=sys.stderr)
-    for _ in range(a.warmup):
-        step()
-    sync()
-    if device.type == "cuda":
-        torch.cuda.reset_peak_memory_stats(device)
-    times_ms = []
-    loss = None
-    for _ in range(a.steps):
-        start = time.perf_counter()
-        loss = step()
-        sync()
-        times_ms.append((time.perf_counter() - start) * 1000.0)
-    final_loss = float(loss.item())
-
-    ordered = sorted(times_ms)
-    n = len(ordered)
-    median = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2  # as StepTimings
-    result = {
-        "impl": "pytorch-eager",
-        "what": "nb201 supernet",
-        "device": str(device),
-        "device_name": torch.cuda.get_device_name(device) if device.type == "cuda" else (platform.processor() or platform.machine()),
-        "torch": torch.__version__,
-        "cuda": torch.version.cuda,
-        "cudnn": torch.backends.cudnn.version() if device.type == "cuda" else None,
-        "batch": a.batch,
-        "input": "x".join(str(d) for d in a.dims),
-        "steps": n,
-        "warmup": a.warmup,
-        "seed": a.seed,
-        "params": sum(p.numel() for p in params),
-        "r": a.r,
-        "cell_input_norm": not a.no_cell_input_norm,
-        "median_ms_per_step": round(median, 4),
-        "min_ms_per_step": round(ordered[0], 4),
-        "max_ms_per_step": round(ordered[-1], 4),
-        "images_per_s": round(a.batch * 1000.0 / median, 3),
-        "peak_bytes": torch.cuda.max_memory_allocated(device) if device.type == "cuda" else None,
-        "peak_reserved_bytes": torch.cuda.max_memory_reserved(device) if device.type == "cuda" else None,
-        # The whole process's peak resident memory (Linux reports KiB), for CPU runs.
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-        "threads": torch.get_num_threads(),
-        "cudnn_benchmark": bool(torch.backends.cudnn.benchmark) if device.type == "cuda" else None,
-        "cudnn_allow_tf32": bool(torch.backends.cudnn.allow_tf32) if device.type == "cuda" else None,
-        "matmul_allow_tf32": bool(torch.backends.cuda.matmul.allow_tf32) if device.type == "cuda" else None,
-        "final_loss": final_loss if math.isfinite(final_loss) else str(final_loss),
-    }
-    print(json.dumps(result), flush=True)
-    if not math.isfinite(final_loss):
-        print(f"nb201_peer: the loss is {final_loss} after the timed steps", file=sys.stderr)
-        return 1
-    return 0
+    return run("nb201_peer", "nb201 supernet", a, build, {"r": a.r, "cell_input_norm": not a.no_cell_input_norm})
 
 
 if __name__ == "__main__":
