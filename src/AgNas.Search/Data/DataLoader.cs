@@ -68,6 +68,7 @@ public sealed record DataLoaderOptions
 public sealed class DataLoader : IDisposable
 {
     private readonly int[] _indices;
+    private readonly int _outputSize, _scratchSize;
     private readonly HashSet<EpochEnumerator> _active = new();
     private bool _disposed;
 
@@ -76,6 +77,7 @@ public sealed class DataLoader : IDisposable
     /// <param name="backend">Where the batch tensors are allocated.</param>
     /// <param name="options">Batch size, shuffle, mode, seed, augmentation, prefetch; null = defaults.</param>
     /// <exception cref="ArgumentException">An index is outside the dataset, the batch size is &lt; 1, the prefetch is not 0..2, or the augmentation does not fit the images.</exception>
+    /// <remarks>Images arrive as <see cref="ImageShape"/>, which a resizing augmentation (e.g. <see cref="RandomResizedCrop"/>) makes differ from the dataset's.</remarks>
     public DataLoader(ImageDataset dataset, IReadOnlyList<int> indices, IBackend backend, DataLoaderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
@@ -93,7 +95,9 @@ public sealed class DataLoader : IDisposable
                 throw new ArgumentException($"DataLoader: index {_indices[i]} at position {i} is outside dataset '{dataset.Name}' of {dataset.Count} images.", nameof(indices));
         }
         Augmentation = Options.Augmentation ?? Augmentation.None;
-        Augmentation.Validate(dataset.Channels, dataset.Height, dataset.Width);
+        ImageShape = Augmentation.OutputShape(dataset.Channels, dataset.Height, dataset.Width);
+        _outputSize = ImageShape.Channels * ImageShape.Height * ImageShape.Width;
+        _scratchSize = Augmentation.ScratchSize(dataset.Channels, dataset.Height, dataset.Width);
         Dataset = dataset;
         Backend = backend;
     }
@@ -108,6 +112,9 @@ public sealed class DataLoader : IDisposable
     public IBackend Backend { get; }
     public DataLoaderOptions Options { get; }
     public Augmentation Augmentation { get; }
+
+    /// <summary>C×H×W of the delivered images: the dataset's, or what the augmentation resizes them to.</summary>
+    public (int Channels, int Height, int Width) ImageShape { get; }
 
     /// <summary>Images the loader draws from (before any lone-sample drop).</summary>
     public int Count => _indices.Length;
@@ -166,7 +173,7 @@ public sealed class DataLoader : IDisposable
     /// <summary>Decodes and augments the images of one batch into host buffers.</summary>
     private void Fill(HostBatch buffer, int[] order, int start, int count, int epoch, float[] scratch)
     {
-        int size = Dataset.ImageSize;
+        int size = _outputSize;
         for (int i = 0; i < count; i++)
         {
             int index = order[start + i];
@@ -241,8 +248,8 @@ public sealed class DataLoader : IDisposable
             HostBatch host;
             if (prefetch == 0)
             {
-                _sync ??= new HostBatch(BatchSize, _loader.Dataset.ImageSize);
-                _syncScratch ??= new float[_loader.Dataset.ImageSize];
+                _sync ??= new HostBatch(BatchSize, _loader._outputSize);
+                _syncScratch ??= new float[_loader._scratchSize];
                 _loader.Fill(_sync, _order, _consumed * BatchSize, CountOf(_consumed), _epoch, _syncScratch);
                 _sync.Number = _consumed;
                 host = _sync;
@@ -288,9 +295,9 @@ public sealed class DataLoader : IDisposable
 
         private ImageBatch Upload(HostBatch host)
         {
-            var ds = _loader.Dataset;
+            var (c, h, w) = _loader.ImageShape;
             int n = host.Count;
-            var images = Tensor.FromArray(host.Images.AsSpan(0, n * ds.ImageSize), new Shape(n, ds.Channels, ds.Height, ds.Width), _loader.Backend)
+            var images = Tensor.FromArray(host.Images.AsSpan(0, n * _loader._outputSize), new Shape(n, c, h, w), _loader.Backend)
                 .DetachFromScope();
             try
             {
@@ -309,7 +316,7 @@ public sealed class DataLoader : IDisposable
             // prefetch + 1 buffers: one is being uploaded by the consumer while the worker fills up to `prefetch` others.
             _free = new BlockingCollection<HostBatch>();
             _ready = new BlockingCollection<HostBatch>();
-            for (int i = 0; i < prefetch + 1; i++) _free.Add(new HostBatch(BatchSize, _loader.Dataset.ImageSize));
+            for (int i = 0; i < prefetch + 1; i++) _free.Add(new HostBatch(BatchSize, _loader._outputSize));
             var token = _cts.Token;
             _worker = Task.Factory.StartNew(() => Produce(token), token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
@@ -320,7 +327,7 @@ public sealed class DataLoader : IDisposable
             var ready = _ready!;
             try
             {
-                var scratch = new float[_loader.Dataset.ImageSize];
+                var scratch = new float[_loader._scratchSize];
                 for (int b = 0; b < _batches; b++)
                 {
                     var buffer = free.Take(token);

@@ -18,7 +18,7 @@ public sealed class ImageBatch : IDisposable
         Number = number;
     }
 
-    /// <summary>(B, C, H, W) float32, augmented and normalised.</summary>
+    /// <summary>(B, C, H, W) float32, augmented and normalised; (C, H, W) = <see cref="DataLoader.ImageShape"/>.</summary>
     public Tensor Images { get; }
 
     /// <summary>(B) int32 class indices.</summary>

@@ -32,7 +32,8 @@ public readonly ref struct ImageBuffer
 /// <summary>
 /// An in-place image transform of the augmentation pipeline. Random transforms draw only from the
 /// generator they are handed, which <see cref="Augmentation"/> derives from (seed, epoch, sample
-/// index), so results do not depend on threads or prefetching.
+/// index), so results do not depend on threads or prefetching. Transforms that change the image's
+/// height and width implement <see cref="IResizeTransform"/>.
 /// </summary>
 public interface IImageTransform
 {
