@@ -17,7 +17,9 @@ public sealed class SummaryOptions
     public const string DefaultInput = "";
     public const string DefaultJson = "";
 
-    [Option("space", Default = DefaultSpace, HelpText = "Space of the network: nb201 (NAS-Bench-201's network of a cell, C=16, N=5; --arch) or darts (the DARTS/AGNAS evaluation network of a genotype; --genotype).")]
+    [Option("space", Default = DefaultSpace, HelpText = "Space of the network: nb201 (NAS-Bench-201's network of a cell, C=16, N=5; --arch) or darts (the DARTS/AGNAS evaluation network of a genotype; --genotype). " +
+        "Each row gives a layer's parameters, output C×H×W and multiply-adds per image, counting Conv2d and Linear layers only (batch norm, activations, " +
+        "pools, additions and bias additions are not counted).")]
     public string Space { get; set; } = DefaultSpace;
 
     [Option("arch", Default = DefaultArch, HelpText = "nb201: required. The cell as |op~0|+|op~0|op~1|+|op~0|op~1|op~2| with ops none, skip_connect, nor_conv_1x1, " +
