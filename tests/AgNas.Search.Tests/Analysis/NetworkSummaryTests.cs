@@ -3,10 +3,13 @@ using AgNas.Autograd.Init;
 using AgNas.Autograd.Modules;
 using AgNas.Search.Analysis;
 using AgNas.Search.Ops;
+using AgNas.Search.Tests.Data;
 using AgNas.Tensors;
+using AgNas.Tensors.Cpu;
 
 namespace AgNas.Search.Tests.Analysis;
 
+[Collection(LiveTensorCollection.Name)]
 public class NetworkSummaryTests
 {
     /// <summary>
@@ -78,6 +81,16 @@ public class NetworkSummaryTests
         Assert.Equal(new Shape(8, 5, 5), summary["blocks.0"].Output); // its conv's
         Assert.Equal(8L * 25 * 8, summary["blocks.0"].MultiplyAdds);
         Assert.Equal(8 * 8 + 8, summary["blocks.0"].Parameters);
+    }
+
+    [Fact]
+    public void TheCountingPassReleasesEveryTensorItCreated()
+    {
+        using var net = new Tiny();
+        long before = CpuBackend.Instance.Stats.LiveTensors;
+        NetworkSummary.Of(net, new Shape(4, 9, 9));
+        Assert.Equal(before, CpuBackend.Instance.Stats.LiveTensors);
+        Assert.False(ForwardTrace.IsObserved);
     }
 
     [Fact]
