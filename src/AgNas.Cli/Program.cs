@@ -47,6 +47,7 @@ public static class Program
         VerbRegistration.Of<SearchOptions>(SearchRunner.Run),
         VerbRegistration.Of<TrainOptions>(TrainRunner.Run),
         VerbRegistration.Of<LookupOptions>(LookupRunner.Run),
+        VerbRegistration.Of<SummaryOptions>(SummaryRunner.Run),
     ];
 
     public static int Main(string[] args) => Run(args, CliContext.FromConsole());

@@ -53,13 +53,13 @@ public sealed class Conv2d : Module
     /// <summary>(O), or null when built with bias: false.</summary>
     public Parameter? Bias { get; }
 
-    /// <summary>x (B, I, H, W) → (B, O, Ho, Wo).</summary>
+    /// <summary>x (B, I, H, W) → (B, O, Ho, Wo), reported to <see cref="ForwardTrace"/>.</summary>
     /// <exception cref="ArgumentException">x is not (B, I, H, W) with I = <see cref="InChannels"/>.</exception>
     public override Var Forward(Var x)
     {
         if (x.Shape.Rank != 4 || x.Shape[1] != InChannels)
             throw new ArgumentException($"Conv2d({InChannels}→{OutChannels}): input has shape {x.Shape}; expected (B, {InChannels}, H, W).");
-        return Functional.Conv2d(x, Weight, Bias, Params);
+        return ForwardTrace.Record(this, Functional.Conv2d(x, Weight, Bias, Params));
     }
 
     protected override string ExtraRepr =>

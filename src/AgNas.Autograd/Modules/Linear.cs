@@ -44,13 +44,13 @@ public sealed class Linear : Module
     /// <summary>(O), or null when built with bias: false.</summary>
     public Parameter? Bias { get; }
 
-    /// <summary>x (B, I) → (B, O).</summary>
+    /// <summary>x (B, I) → (B, O), reported to <see cref="ForwardTrace"/>.</summary>
     /// <exception cref="ArgumentException">x is not (B, I) with I = <see cref="InFeatures"/>.</exception>
     public override Var Forward(Var x)
     {
         if (x.Shape.Rank != 2 || x.Shape[1] != InFeatures)
             throw new ArgumentException($"Linear({InFeatures}→{OutFeatures}): input has shape {x.Shape}; expected (B, {InFeatures}).");
-        return Functional.Linear(x, Weight, Bias);
+        return ForwardTrace.Record(this, Functional.Linear(x, Weight, Bias));
     }
 
     protected override string ExtraRepr => $"{InFeatures}, {OutFeatures}{(Bias is null ? ", no bias" : "")}";

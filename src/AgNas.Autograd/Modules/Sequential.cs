@@ -22,9 +22,10 @@ public sealed class Sequential : Module
         return this;
     }
 
+    /// <summary>The modules in order; the last one's output is reported to <see cref="ForwardTrace"/> as this module's.</summary>
     public override Var Forward(Var x)
     {
         foreach (var layer in _layers) x = layer.Forward(x);
-        return x;
+        return ForwardTrace.Record(this, x);
     }
 }

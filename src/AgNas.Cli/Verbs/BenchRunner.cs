@@ -121,7 +121,7 @@ public static class BenchRunner
     }
 
     /// <summary>--json FILE: the folder must exist (checked before the timing, not after it).</summary>
-    private static void CheckJsonPath(string path)
+    internal static void CheckJsonPath(string path)
     {
         if (path.Length == 0) return;
         var full = Path.GetFullPath(path);

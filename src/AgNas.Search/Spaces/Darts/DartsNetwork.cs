@@ -151,6 +151,14 @@ public sealed class DartsNetwork : Module, ITrainingStepNetwork
         return new TrainingForward(logits, auxiliary, (float)Config.AuxiliaryWeight);
     }
 
+    /// <summary>
+    /// Images → logits and, when the network has an auxiliary head, the head's logits on the output of cell 2L/3, in
+    /// the current mode (in evaluation mode without drop-path), e.g. for a summary that counts the head too. Each
+    /// cell's output is reported to <see cref="ForwardTrace"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">x is not (B, C_in, H, W).</exception>
+    public (Var Logits, Var? Auxiliary) ForwardWithAuxiliary(Var x) => Run(x, auxiliary: AuxiliaryHead is not null);
+
     private (Var Logits, Var? Auxiliary) Run(Var x, bool auxiliary)
     {
         if (x.Shape.Rank != 4 || x.Shape[1] != Config.InputChannels)
@@ -162,7 +170,7 @@ public sealed class DartsNetwork : Module, ITrainingStepNetwork
         Var? auxiliaryLogits = null;
         for (int i = 0; i < Cells.Count; i++)
         {
-            var next = Cells[i].Forward(s0, s1, dropPath, CounterRandom.Hash(_stepSeed, (ulong)i));
+            var next = ForwardTrace.Record(Cells[i], Cells[i].Forward(s0, s1, dropPath, CounterRandom.Hash(_stepSeed, (ulong)i)));
             s0 = s1;
             s1 = next;
             if (auxiliary && i == auxiliaryLayer) auxiliaryLogits = AuxiliaryHead!.Forward(s1);

@@ -72,14 +72,17 @@ public abstract class Nb201Backbone : Module
     public Sequential LastAct { get; }
     public Linear Classifier { get; }
 
-    /// <summary>Images (B, C_in, H, W) → logits (B, classes). H and W must survive two halvings (e.g. 32 → 16 → 8, 28 → 14 → 7).</summary>
+    /// <summary>
+    /// Images (B, C_in, H, W) → logits (B, classes). H and W must survive two halvings (e.g. 32 → 16 → 8, 28 → 14 → 7).
+    /// Each cell's and residual block's output is reported to <see cref="ForwardTrace"/>.
+    /// </summary>
     /// <exception cref="ArgumentException">x is not (B, C_in, H, W).</exception>
     public override Var Forward(Var x)
     {
         if (x.Shape.Rank != 4 || x.Shape[1] != InputChannels)
             throw new ArgumentException($"{GetType().Name}: input has shape {x.Shape}; expected (B, {InputChannels}, H, W).");
         var h = Stem.Forward(x);
-        foreach (var cell in Cells.Items) h = cell.Forward(h);
+        foreach (var cell in Cells.Items) h = ForwardTrace.Record(cell, cell.Forward(h));
         h = LastAct.Forward(h);
         return Classifier.Forward(Functional.GlobalAvgPool(h));
     }
