@@ -1,5 +1,6 @@
 using AgNas.Search.Spaces.Darts;
 using AgNas.Search.Spaces.Nb201;
+using AgNas.Search.Spaces.Proxyless;
 using AgNas.Tensors;
 
 namespace AgNas.Search;
@@ -22,8 +23,9 @@ namespace AgNas.Search;
 /// </param>
 /// <param name="Channels">C of the first stage; null = the space's default (darts: 16). nb201 has no such setting (C = 16).</param>
 /// <param name="Layers">Cells of the supernet; null = the space's default (darts: 8). nb201 has no such setting (3 × 5 cells).</param>
+/// <param name="StemStride">Stride of the stem conv; null = the space's default (proxyless: 2, or 1 for small images). Only proxyless has this setting.</param>
 public sealed record SupernetSpec(int InputChannels, int Classes, int Reduction, bool AllowNone, int Seed, SearchMethod Method = SearchMethod.Agnas,
-    int? Channels = null, int? Layers = null);
+    int? Channels = null, int? Layers = null, int? StemStride = null);
 
 /// <summary>Builds the supernet of a named space on a backend (see <see cref="SearchSpaces.Create"/>).</summary>
 public delegate ISearchSupernet SupernetFactory(string space, SupernetSpec spec, IBackend backend);
@@ -40,20 +42,30 @@ public static class SearchSpaces
     /// <summary>The DARTS micro space of the AGNAS CIFAR-10 search (<see cref="DartsSupernet"/>).</summary>
     public const string Darts = "darts";
 
+    /// <summary>
+    /// The ProxylessNAS macro space of the AGNAS ImageNet search (<see cref="ProxylessSupernet"/>: 21 layers of six MBConvs and skip).
+    /// The spec's <see cref="SupernetSpec.Reduction"/> is used as given: the reference's r is 16
+    /// (<see cref="ProxylessLayers.DefaultReduction"/>), which the CLI passes for this space (the micro spaces' default is 8).
+    /// </summary>
+    public const string Proxyless = "proxyless";
+
     /// <summary>The names <see cref="Create"/> knows, for --help and for checking --space early.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Nb201, Darts];
+    public static IReadOnlyList<string> Names { get; } = [Nb201, Darts, Proxyless];
 
     /// <summary>Whether <paramref name="space"/> names <paramref name="known"/> (case-insensitive, as <see cref="Create"/> reads it).</summary>
     public static bool Is(string? space, string known) => string.Equals(space, known, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The supernet of <paramref name="space"/> (case-insensitive) for <paramref name="spec"/>, its weights on <paramref name="backend"/>.</summary>
     /// <exception cref="ArgumentException">Unknown space (the message lists the known ones); a spec setting the space does not have
-    /// (nb201: C or the cell count; darts: allowing <c>none</c>, which its derivation never chooses); or an invalid size.</exception>
+    /// (nb201: C, the cell count or the stem stride; darts: allowing <c>none</c>, which its derivation never chooses, or the stem stride;
+    /// proxyless: C, the cell count, allowing <c>none</c>, or the DARTS method); or an invalid size.</exception>
     public static ISearchSupernet Create(string space, SupernetSpec spec, IBackend backend)
     {
         ArgumentNullException.ThrowIfNull(space);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(backend);
+        if (spec.StemStride is not null && !Is(space, Proxyless) && Names.Any(n => Is(space, n)))
+            throw new ArgumentException($"The {space.ToLowerInvariant()} supernet has no stem-stride setting (only {Proxyless} has); the spec sets {spec.StemStride}.", nameof(spec));
         return space.ToLowerInvariant() switch
         {
             Nb201 when spec.Channels is not null || spec.Layers is not null => throw new ArgumentException(
@@ -78,6 +90,20 @@ public static class SearchSpaces
                 Reduction = spec.Reduction,
                 Seed = (ulong)spec.Seed,
                 Method = spec.Method,
+            }, backend),
+            Proxyless when spec.Method == SearchMethod.Darts => throw new ArgumentException(
+                "--method darts is not built for the proxyless space; search it with --method agnas (attention on every layer).", nameof(spec)),
+            Proxyless when spec.Channels is not null || spec.Layers is not null => throw new ArgumentException(
+                $"The proxyless supernet is the ProxylessNAS-GPU skeleton with fixed widths and 21 layers; the spec sets C = {spec.Channels?.ToString() ?? "-"}, cells = {spec.Layers?.ToString() ?? "-"}.", nameof(spec)),
+            Proxyless when spec.AllowNone => throw new ArgumentException(
+                "The proxyless space has no 'none' candidate (six MBConv blocks, and skip where a layer allows it); the spec allows it.", nameof(spec)),
+            Proxyless => new ProxylessSupernet(new ProxylessSupernetConfig
+            {
+                InputChannels = spec.InputChannels,
+                Classes = spec.Classes,
+                Reduction = spec.Reduction,
+                StemStride = spec.StemStride ?? ProxylessLayers.DefaultStemStride,
+                Seed = (ulong)spec.Seed,
             }, backend),
             _ => throw new ArgumentException($"Unknown search space '{space}'; expected one of: {string.Join(", ", Names)}.", nameof(space)),
         };
