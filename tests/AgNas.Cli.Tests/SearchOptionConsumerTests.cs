@@ -42,10 +42,14 @@ public class SearchOptionConsumerTests
         ["batch-size"] = ["6"],
         ["lr"] = ["0.05"],
         ["lr-min"] = ["0.01"],
+        ["lr-schedule"] = ["linear"],
         ["momentum"] = ["0.5"],
         ["nesterov"] = [],
         ["weight-decay"] = ["0.01"],
+        ["weight-decay-scope"] = ["conv-and-classifier"], // the stem BN, the attention FCs and the head (not named classifier) lose their decay
         ["grad-clip"] = ["0.01"],
+        ["grad-clip-mode"] = ["value"],       // against a baseline clipped at 0.01 by norm (ClippedBaseline)
+        ["label-smoothing"] = ["0.1"],
         ["train-portion"] = ["0.75"],
         ["subset"] = ["40"],
         ["seed"] = ["1"],
@@ -54,10 +58,17 @@ public class SearchOptionConsumerTests
         ["reduction"] = ["2"],
         ["channels"] = ["3"],                 // reaches the supernet spec (the tiny space records it)
         ["layers"] = ["6"],
+        ["stem-stride"] = ["2"],              // reaches the settings check, which refuses it outside the proxyless space
         ["clean-validation"] = [],
         ["prefetch"] = ["3"],                 // reaches the settings check, which refuses it (results do not depend on it)
         ["no-plots"] = [],
     };
+
+    /// <summary>Options whose effect shows only against another baseline: these arguments are added to both runs.</summary>
+    private static readonly Dictionary<string, string[]> ClippedBaseline = new() { ["grad-clip-mode"] = ["--grad-clip", "0.01"] };
+
+    /// <summary>Mutations whose value the consumer refuses (the run does not start); every other mutated run must complete.</summary>
+    private static readonly string[] Refused = ["device", "prefetch", "stem-stride"];
 
     /// <summary>Options checked by their own effect on the run folder instead of a fingerprint.</summary>
     private static readonly string[] FolderOptions = ["out", "resume"];
@@ -80,7 +91,7 @@ public class SearchOptionConsumerTests
         {
             if (option.LongName == "resume") continue;
             var options = new SearchOptions();
-            property.SetValue(options, Changed(property.GetValue(options)));
+            property.SetValue(options, Changed(property, property.GetValue(options)));
             var changed = SearchRunner.ToConfig(options, now).Differences(baseline).Select(d => d.Member).ToList();
             string expected = property.Name == nameof(SearchOptions.NoPlots) ? nameof(SearchConfig.Plots) : property.Name;
             // --space and --dataset also name the default run folder; nothing else may move.
@@ -92,13 +103,18 @@ public class SearchOptionConsumerTests
         Assert.Empty(SearchConfig.Members.Select(m => m.Name).Except(setMembers));
     }
 
-    private static object Changed(object? value) => value switch
+    /// <summary>Another value than <paramref name="value"/>; for an option not given (null, the recipe's value) one no recipe has.</summary>
+    private static object Changed(PropertyInfo property, object? value) => value switch
     {
+        _ when property.Name == nameof(SearchOptions.StemStride) => "2",
         string s => s + "x",
         int i => i + 7,
         double d => d + 0.125,
         bool b => !b,
-        _ => throw new NotSupportedException($"No change rule for {value?.GetType().Name ?? "null"}."),
+        null when property.PropertyType == typeof(int?) => 7,
+        null when property.PropertyType == typeof(double?) => 0.125,
+        null when property.PropertyType == typeof(string) => "x",
+        _ => throw new NotSupportedException($"No change rule for {value?.GetType().Name ?? property.PropertyType.Name}."),
     };
 
     [Fact]
@@ -148,10 +164,12 @@ public class SearchOptionConsumerTests
         foreach (var (name, values) in Mutations)
         {
             var args = values.Select(v => v == "<DATA2>" ? data2 : v);
-            var mutated = Fingerprint(["--" + name, .. args]);
-            Assert.True(mutated != baseline, $"--{name} {string.Join(" ", values)} changed nothing the search does:\n{mutated}");
+            string[] extra = ClippedBaseline.GetValueOrDefault(name) ?? [];
+            var reference = extra.Length == 0 ? baseline : Fingerprint(extra);
+            var mutated = Fingerprint([.. extra, "--" + name, .. args]);
+            Assert.True(mutated != reference, $"--{name} {string.Join(" ", values)} changed nothing the search does:\n{mutated}");
             // Only the values meant to be refused may stop the run; every other change must run to the end.
-            if (name is not ("device" or "prefetch"))
+            if (!Refused.Contains(name))
                 Assert.True(mutated.StartsWith("exit 0\n", StringComparison.Ordinal), $"--{name} {string.Join(" ", values)} did not complete:\n{mutated}");
         }
     }

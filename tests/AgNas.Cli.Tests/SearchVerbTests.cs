@@ -24,10 +24,23 @@ public class SearchVerbTests
             if (option is null) continue;
             Assert.Contains("--" + option.LongName, help);
         }
-        Assert.Contains("(Default: 0.025)", help);
+        Assert.Contains("(Default: 64)", help);
         Assert.Contains("(Default: fashion-mnist)", help);
-        Assert.Contains("(Default: 50)", help);
+        Assert.Contains("(Default: auto)", help);
+        // Options marked RecipeDefault list each space's value, and those are the recipes' (SearchConfig.ForSpace).
+        var flat = Flat(help);
+        foreach (var property in typeof(SearchOptions).GetProperties().Where(p => p.GetCustomAttribute<RecipeDefaultAttribute>() is not null))
+        {
+            var option = property.GetCustomAttribute<OptionAttribute>()!;
+            var values = new[] { "nb201", "darts", SearchConfig.ProxylessSpace }.Select(space => $"{space}: {RecipeText(SearchConfig.ForSpace(space), property.Name)}");
+            Assert.Contains($"Default: the recipe of --space ({string.Join(", ", values)})", flat);
+            Assert.Contains($"--{option.LongName}", help);
+        }
     }
+
+    /// <summary>A recipe value as the help text writes it: config.json's text, "none" for an absent one.</summary>
+    private static string RecipeText(SearchConfig recipe, string member) =>
+        RunSettings<SearchConfig>.Value(recipe, member) is { } value ? RunSettings.FormatValue(value) : "none";
 
     [Fact]
     public void ATinySearchWritesItsRunFolderAndPrintsSettingsRowsAndResult()

@@ -30,7 +30,7 @@ public class TrainOptionConsumerTests
             .Select(x => (x.p, x.Item2!))
             .ToList();
 
-    private const string Nb201 = "nb201", Darts = "darts";
+    private const string Nb201 = "nb201", Darts = "darts", Clipped = "nb201, 3 epochs, clipped at 0.01";
 
     /// <summary>Per option: the tiny run it is mutated in, and the arguments that move it off that run's value (switches: none).</summary>
     private static readonly Dictionary<string, (string Space, string[] Values)> Mutations = new()
@@ -46,13 +46,19 @@ public class TrainOptionConsumerTests
         ["batch-size"] = (Nb201, ["6"]),
         ["lr"] = (Nb201, ["0.05"]),
         ["lr-min"] = (Nb201, ["0.01"]),
+        ["lr-schedule"] = (Clipped, ["linear"]),  // over 2 one-step epochs, linear and cosine both run at 0.1 then 0.05
         ["momentum"] = (Nb201, ["0.5"]),
         ["nesterov"] = (Nb201, ["false"]),
         ["weight-decay"] = (Nb201, ["0.01"]),
+        ["weight-decay-scope"] = (Nb201, ["conv-and-classifier"]), // BN loses its decay
         ["grad-clip"] = (Nb201, ["0.01"]),
+        ["grad-clip-mode"] = (Clipped, ["value"]),
+        ["label-smoothing"] = (Nb201, ["0.1"]),
         ["cutout"] = (Nb201, ["8"]),
         ["drop-path"] = (Darts, ["0.6"]),       // the ramp reaches 0.3 in epoch 2 of 2
         ["aux-weight"] = (Darts, ["0.1"]),
+        ["dropout"] = (Nb201, ["0.1"]),         // reaches the settings check, which refuses it outside the proxyless space
+        ["stem-stride"] = (Nb201, ["2"]),       // likewise
         ["subset"] = (Nb201, ["6"]),
         ["seed"] = (Nb201, ["1"]),
         ["device"] = (Nb201, ["cuda:7"]),       // reaches the backend registry, which refuses it before the data is loaded
@@ -102,17 +108,19 @@ public class TrainOptionConsumerTests
     private static object Changed(PropertyInfo property, object? value) => value switch
     {
         bool when property.GetCustomAttribute<RecipeDefaultAttribute>() is not null => !TrainConfig.ForSpace(TrainConfig.DefaultSpace).Nesterov,
+        _ when property.Name == nameof(TrainOptions.StemStride) => "2",
         string s => s + "x",
         int i => i + 7,
         double d => d + 0.125,
         bool b => !b,
         null when property.PropertyType == typeof(int?) => 7,
         null when property.PropertyType == typeof(double?) => 0.125,
+        null when property.PropertyType == typeof(string) => "x",
         _ => throw new NotSupportedException($"No change rule for {value?.GetType().Name ?? property.PropertyType.Name}."),
     };
 
     /// <summary>Mutations whose value the consumer refuses (the run does not start); every other mutated run must complete.</summary>
-    private static readonly string[] Refused = ["space", "device", "prefetch"];
+    private static readonly string[] Refused = ["space", "device", "prefetch", "dropout", "stem-stride"];
 
     [Fact]
     public void ChangingAnyOptionChangesWhatTheTrainingRunDoes()
@@ -128,6 +136,10 @@ public class TrainOptionConsumerTests
             [Nb201] = new()
             {
                 ["arch"] = [TrainCli.Cell], ["dataset"] = ["mnist"], ["data-dir"] = [data], ["epochs"] = ["2"], ["batch-size"] = ["8"],
+            },
+            [Clipped] = new()
+            {
+                ["arch"] = [TrainCli.Cell], ["dataset"] = ["mnist"], ["data-dir"] = [data], ["epochs"] = ["3"], ["batch-size"] = ["8"], ["grad-clip"] = ["0.01"],
             },
             [Darts] = new()
             {

@@ -7,7 +7,8 @@ namespace AgNas.Cli.Verbs;
 /// Options of <c>agnas search</c>. Each property is named like the <see cref="SearchConfig"/> member it
 /// sets (except <see cref="NoPlots"/>, the inverse of <see cref="SearchConfig.Plots"/>, and
 /// <see cref="Resume"/>, which the runner reads itself); the defaults are SearchConfig's constants,
-/// except <see cref="Method"/>'s, which is empty (agnas for a new run, the run's method when resuming).
+/// except <see cref="Method"/>'s, which is empty (agnas for a new run, the run's method when resuming), and those marked
+/// <see cref="RecipeDefaultAttribute"/>, which default to the recipe of --space (<see cref="SearchConfig.ForSpace"/>).
 /// <see cref="SearchRunner.ToConfig"/> is the one mapping. The switches also take an explicit true or false
 /// (<see cref="SwitchValueAttribute"/>).
 /// </summary>
@@ -23,6 +24,10 @@ public sealed class SearchOptions
     public const string DefaultMethod = "";
     public const int DefaultChannels = 0;
     public const int DefaultLayers = 0;
+    public const string DefaultStemStride = StemStrides.Auto;
+
+    /// <summary>The help text's tail for options that default to the --space's recipe.</summary>
+    private const string Recipe = " Default: the recipe of --space";
 
     [Option("space", Default = SearchConfig.DefaultSpace, HelpText = "Search space: nb201 (NAS-Bench-201 cell; the benchmark's skeleton, C=16, 3x5 cells) or darts " +
         "(the DARTS cell of the AGNAS CIFAR-10 search: a supernet of --layers cells with reductions at L/3 and 2L/3, one genotype derived per cell, " +
@@ -40,17 +45,24 @@ public sealed class SearchOptions
     [Option("data-dir", Default = DefaultDataDir, HelpText = "Folder with the dataset's files; empty = the dataset's default location (/usr/share/datasets/fashion-mnist for fashion-mnist).")]
     public string DataDir { get; set; } = DefaultDataDir;
 
-    [Option("epochs", Default = SearchConfig.DefaultEpochs, HelpText = "Training epochs (the cosine schedule spans them). With --resume it may be raised to extend a run.")]
-    public int Epochs { get; set; } = SearchConfig.DefaultEpochs;
+    [RecipeDefault]
+    [Option("epochs", HelpText = "Training epochs (the learning-rate schedule spans them). With --resume it may be raised to extend a run." + Recipe + " (nb201: 50, darts: 50, proxyless: 120).")]
+    public int? Epochs { get; set; }
 
     [Option("batch-size", Default = SearchConfig.DefaultBatchSize, HelpText = "Images per training step and per validation batch (>= 2).")]
     public int BatchSize { get; set; } = SearchConfig.DefaultBatchSize;
 
-    [Option("lr", Default = SearchConfig.DefaultLearningRate, HelpText = "Initial SGD learning rate.")]
-    public double LearningRate { get; set; } = SearchConfig.DefaultLearningRate;
+    [RecipeDefault]
+    [Option("lr", HelpText = "Initial SGD learning rate." + Recipe + " (nb201: 0.025, darts: 0.025, proxyless: 0.25).")]
+    public double? LearningRate { get; set; }
 
-    [Option("lr-min", Default = SearchConfig.DefaultLearningRateMin, HelpText = "Final learning rate of the cosine schedule (epoch e runs at the cosine value for t = e - 1).")]
-    public double LearningRateMin { get; set; } = SearchConfig.DefaultLearningRateMin;
+    [RecipeDefault]
+    [Option("lr-min", HelpText = "Final learning rate of the schedule: the cosine's (epoch e runs at the cosine value for t = e - 1), or the linear decay's floor." + Recipe + " (nb201: 0.001, darts: 0.001, proxyless: 0.0005).")]
+    public double? LearningRateMin { get; set; }
+
+    [RecipeDefault]
+    [Option("lr-schedule", HelpText = "cosine: one rate per epoch, cosine from --lr to --lr-min; or linear: ProxylessNAS's per-step decay from --lr, reaching --lr-min at the last step and staying there." + Recipe + " (nb201: cosine, darts: cosine, proxyless: linear).")]
+    public string? LrSchedule { get; set; }
 
     [Option("momentum", Default = SearchConfig.DefaultMomentum, HelpText = "SGD momentum.")]
     public double Momentum { get; set; } = SearchConfig.DefaultMomentum;
@@ -59,11 +71,24 @@ public sealed class SearchOptions
     [Option("nesterov", Default = false, HelpText = "Nesterov momentum (NAS-Bench-201's one-shot recipe uses it; the AGNAS reference does not). A switch; --nesterov true and --nesterov false also work.")]
     public bool Nesterov { get; set; }
 
-    [Option("weight-decay", Default = SearchConfig.DefaultWeightDecay, HelpText = "L2 weight decay on every parameter, attention FCs included.")]
-    public double WeightDecay { get; set; } = SearchConfig.DefaultWeightDecay;
+    [RecipeDefault]
+    [Option("weight-decay", HelpText = "L2 weight decay of the parameters --weight-decay-scope names." + Recipe + " (nb201: 0.0003, darts: 0.0003, proxyless: 4E-05).")]
+    public double? WeightDecay { get; set; }
 
-    [Option("grad-clip", Default = SearchConfig.DefaultGradClip, HelpText = "Maximum global L2 norm of the gradients; 0 = no clipping.")]
+    [RecipeDefault]
+    [Option("weight-decay-scope", HelpText = "all: weight decay on every parameter, attention FCs and BN included; or conv-and-classifier: on the 4-D conv weights and the classifier's weight and bias only (ProxylessNAS)." + Recipe + " (nb201: all, darts: all, proxyless: conv-and-classifier).")]
+    public string? WeightDecayScope { get; set; }
+
+    [Option("grad-clip", Default = SearchConfig.DefaultGradClip, HelpText = "The gradient clip (--grad-clip-mode says how); 0 = no clipping.")]
     public double GradClip { get; set; } = SearchConfig.DefaultGradClip;
+
+    [RecipeDefault]
+    [Option("grad-clip-mode", HelpText = "norm: scale the gradients to a global L2 norm of at most --grad-clip; or value: clamp every gradient element to +-(--grad-clip)." + Recipe + " (nb201: norm, darts: norm, proxyless: value).")]
+    public string? GradClipMode { get; set; }
+
+    [RecipeDefault]
+    [Option("label-smoothing", HelpText = "Label smoothing of the cross-entropy the weights are trained on, in [0, 1); the validation pass uses plain cross-entropy." + Recipe + " (nb201: 0, darts: 0, proxyless: 0.1).")]
+    public double? LabelSmoothing { get; set; }
 
     [Option("train-portion", Default = SearchConfig.DefaultTrainPortion, HelpText = "Fraction of the training images (the first ones, in file order) that train the weights; the rest collect the attention importance (darts: train alpha).")]
     public double TrainPortion { get; set; } = SearchConfig.DefaultTrainPortion;
@@ -88,14 +113,18 @@ public sealed class SearchOptions
     [Option("allow-none", Default = false, HelpText = "Let the derivation choose the 'none' op (by default it is excluded, as the reference code does).")]
     public bool AllowNone { get; set; }
 
-    [Option("reduction", Default = SearchConfig.DefaultReduction, HelpText = "Reduction ratio r of the attention modules (hidden width K*C/r); agnas only.")]
-    public int Reduction { get; set; } = SearchConfig.DefaultReduction;
+    [RecipeDefault]
+    [Option("reduction", HelpText = "Reduction ratio r of the attention modules (hidden width K*C/r); agnas only." + Recipe + " (nb201: 8, darts: 8, proxyless: 16).")]
+    public int? Reduction { get; set; }
 
     [Option("channels", Default = DefaultChannels, HelpText = "darts: C of the supernet's first stage (the stages have C, 2C, 4C); 0 = the space's default (darts: 16). nb201's supernet is fixed at C=16.")]
     public int Channels { get; set; } = DefaultChannels;
 
     [Option("layers", Default = DefaultLayers, HelpText = "darts: cells L of the supernet (>= 5); cells L/3 and 2L/3 reduce; 0 = the space's default (darts: 8, reductions at cells 2 and 5). nb201's supernet is fixed at 3x5 cells.")]
     public int Layers { get; set; } = DefaultLayers;
+
+    [Option("stem-stride", Default = DefaultStemStride, HelpText = "proxyless: the stride of the stem convolution, 1 or 2; auto = 1 for images of at most 64 px on a side (every catalog dataset), else 2 (ProxylessNAS on ImageNet). Other spaces have no stem stride (auto).")]
+    public string StemStride { get; set; } = DefaultStemStride;
 
     [SwitchValue]
     [Option("clean-validation", Default = false, HelpText = "Collect the attention importance (--method darts: take the alpha steps) on un-augmented validation images (normalisation only). By default the validation images get the " +

@@ -93,11 +93,14 @@ public static class SearchRunner
 
     /// <summary>
     /// As <see cref="ToConfig(SearchOptions, DateTime)"/> in the space <paramref name="space"/> (--space's, or a resumed
-    /// run's when --space is not given), which also gives --channels 0 and --layers 0 their meaning (its supernet's defaults).
+    /// run's when --space is not given), whose recipe (<see cref="SearchConfig.ForSpace"/>) gives the options marked
+    /// <see cref="RecipeDefaultAttribute"/> that were not given and --channels 0 and --layers 0 their meaning (its supernet's
+    /// defaults); --stem-stride auto is resolved for the dataset in the proxyless space.
     /// </summary>
+    /// <exception cref="UsageException">--stem-stride is not 1, 2 or auto.</exception>
     internal static SearchConfig ToConfig(SearchOptions o, DateTime now, string space)
     {
-        var (channels, layers) = SearchConfig.SupernetDefaults(space);
+        var recipe = SearchConfig.ForSpace(space);
         string dataset = Canonical(o.Dataset, DatasetCatalog.Names);
         return new()
         {
@@ -105,27 +108,46 @@ public static class SearchRunner
             Method = o.Method.Length == 0 ? SearchConfig.DefaultMethod : Canonical(o.Method, SearchMethods.Names),
             Dataset = dataset,
             DataDir = o.DataDir.Length == 0 ? null : o.DataDir,
-            Epochs = o.Epochs,
+            Epochs = o.Epochs ?? recipe.Epochs,
             BatchSize = o.BatchSize,
-            LearningRate = o.LearningRate,
-            LearningRateMin = o.LearningRateMin,
+            LearningRate = o.LearningRate ?? recipe.LearningRate,
+            LearningRateMin = o.LearningRateMin ?? recipe.LearningRateMin,
+            LrSchedule = o.LrSchedule ?? recipe.LrSchedule,
             Momentum = o.Momentum,
             Nesterov = o.Nesterov,
-            WeightDecay = o.WeightDecay,
+            WeightDecay = o.WeightDecay ?? recipe.WeightDecay,
+            WeightDecayScope = o.WeightDecayScope ?? recipe.WeightDecayScope,
             GradClip = o.GradClip,
+            GradClipMode = o.GradClipMode ?? recipe.GradClipMode,
+            LabelSmoothing = o.LabelSmoothing ?? recipe.LabelSmoothing,
             TrainPortion = o.TrainPortion,
             Subset = o.Subset == 0 ? null : o.Subset,
             Seed = o.Seed,
             Device = o.Device,
             OutDir = o.OutDir.Length == 0 ? SearchConfig.DefaultOutDir(space, dataset, now) : o.OutDir,
             AllowNone = o.AllowNone,
-            Reduction = o.Reduction,
-            Channels = o.Channels == 0 ? channels : o.Channels,
-            Layers = o.Layers == 0 ? layers : o.Layers,
+            Reduction = o.Reduction ?? recipe.Reduction,
+            Channels = o.Channels == 0 ? recipe.Channels : o.Channels,
+            Layers = o.Layers == 0 ? recipe.Layers : o.Layers,
+            StemStride = StemStrides.Resolve(space, ParseStemStride(o.StemStride), dataset),
             CleanValidation = o.CleanValidation,
             Prefetch = o.Prefetch,
             Plots = !o.NoPlots,
         };
+    }
+
+    /// <summary>--stem-stride's number, or null for auto.</summary>
+    /// <exception cref="UsageException">Neither 1, 2 nor auto.</exception>
+    internal static int? ParseStemStride(string text)
+    {
+        try
+        {
+            return StemStrides.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     /// <summary>The name as <paramref name="names"/> spells it when it is one of them in any case (<c>DARTS</c> → darts), else as given.</summary>

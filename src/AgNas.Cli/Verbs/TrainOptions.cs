@@ -24,12 +24,13 @@ public sealed class TrainOptions
     public const int DefaultSubset = 0;
     public const string DefaultOutDir = "";
     public const string DefaultResume = "";
+    public const string DefaultStemStride = StemStrides.Auto;
 
-    [Option("space", Default = TrainConfig.DefaultSpace, HelpText = "Space of the architecture: nb201 (NAS-Bench-201 cell, --arch) or darts (DARTS genotype or AGNAS five-cell architecture, --genotype). It chooses the recipe of the options marked 'Default: the recipe of --space'.")]
+    [Option("space", Default = TrainConfig.DefaultSpace, HelpText = "Space of the architecture: nb201 (NAS-Bench-201 cell, --arch), darts (DARTS genotype or AGNAS five-cell architecture, --genotype) or proxyless (ProxylessNAS macro architecture, --arch; its network is not wired yet). It chooses the recipe of the options marked 'Default: the recipe of --space'.")]
     public string Space { get; set; } = TrainConfig.DefaultSpace;
 
-    [Option("arch", Default = DefaultArch, HelpText = "nb201: required (except with --resume). The cell as |op~0|+|op~0|op~1|+|op~0|op~1|op~2| with ops none, skip_connect, " +
-        "nor_conv_1x1, nor_conv_3x3, avg_pool_3x3 (a node's inputs in any order). Quote it in the shell.")]
+    [Option("arch", Default = DefaultArch, HelpText = "nb201 and proxyless: required (except with --resume). nb201: the cell as |op~0|+|op~0|op~1|+|op~0|op~1|op~2| with ops none, skip_connect, " +
+        "nor_conv_1x1, nor_conv_3x3, avg_pool_3x3 (a node's inputs in any order). proxyless: the architecture's model_id string (one block id per layer), a name, or a file. Quote it in the shell.")]
     public string Arch { get; set; } = DefaultArch;
 
     [Option("genotype", Default = DefaultGenotype, HelpText = "darts: required (except with --resume). DARTS_V2 or AGNAS (the published architectures); a DARTS genotype " +
@@ -40,11 +41,11 @@ public sealed class TrainOptions
     public string Genotype { get; set; } = DefaultGenotype;
 
     [RecipeDefault]
-    [Option("channels", HelpText = "darts: C, the width of the first stage's cells (doubled at each reduction cell)." + Recipe + " (nb201: none, darts: 36); nb201's network is fixed at C=16.")]
+    [Option("channels", HelpText = "darts: C, the width of the first stage's cells (doubled at each reduction cell)." + Recipe + " (nb201: none, darts: 36, proxyless: none); nb201's network is fixed at C=16.")]
     public int? Channels { get; set; }
 
     [RecipeDefault]
-    [Option("layers", HelpText = "darts: the number of cells L; cells L/3 and 2L/3 reduce, the auxiliary head reads cell 2L/3 (>= 3)." + Recipe + " (nb201: none, darts: 20).")]
+    [Option("layers", HelpText = "darts: the number of cells L; cells L/3 and 2L/3 reduce, the auxiliary head reads cell 2L/3 (>= 3)." + Recipe + " (nb201: none, darts: 20, proxyless: none).")]
     public int? Layers { get; set; }
 
     [Option("dataset", Default = TrainConfig.DefaultDataset, HelpText = "fashion-mnist, mnist, cifar10 or cifar100: trained on its training set, tested on its test set.")]
@@ -54,19 +55,23 @@ public sealed class TrainOptions
     public string DataDir { get; set; } = DefaultDataDir;
 
     [RecipeDefault]
-    [Option("epochs", HelpText = "Training epochs (the cosine schedule and the drop-path ramp span them). With --resume it may be raised to extend a run." + Recipe + " (nb201: 200, darts: 600).")]
+    [Option("epochs", HelpText = "Training epochs (the learning-rate schedule and the drop-path ramp span them). With --resume it may be raised to extend a run." + Recipe + " (nb201: 200, darts: 600, proxyless: 240).")]
     public int? Epochs { get; set; }
 
     [RecipeDefault]
-    [Option("batch-size", HelpText = "Images per training step and per test batch (>= 2)." + Recipe + " (nb201: 256, darts: 96).")]
+    [Option("batch-size", HelpText = "Images per training step and per test batch (>= 2)." + Recipe + " (nb201: 256, darts: 96, proxyless: 1024).")]
     public int? BatchSize { get; set; }
 
     [RecipeDefault]
-    [Option("lr", HelpText = "Initial SGD learning rate." + Recipe + " (nb201: 0.1, darts: 0.025).")]
+    [Option("lr", HelpText = "Initial SGD learning rate." + Recipe + " (nb201: 0.1, darts: 0.025, proxyless: 0.5).")]
     public double? LearningRate { get; set; }
 
-    [Option("lr-min", Default = TrainConfig.DefaultLearningRateMin, HelpText = "Final learning rate of the cosine schedule (epoch e runs at the cosine value for t = e - 1).")]
+    [Option("lr-min", Default = TrainConfig.DefaultLearningRateMin, HelpText = "Final learning rate of the schedule: the cosine's (epoch e runs at the cosine value for t = e - 1), or the linear decay's floor.")]
     public double LearningRateMin { get; set; } = TrainConfig.DefaultLearningRateMin;
+
+    [RecipeDefault]
+    [Option("lr-schedule", HelpText = "cosine: one rate per epoch, cosine from --lr to --lr-min; or linear: ProxylessNAS's per-step decay from --lr, reaching --lr-min at the last step and staying there." + Recipe + " (nb201: cosine, darts: cosine, proxyless: linear).")]
+    public string? LrSchedule { get; set; }
 
     [Option("momentum", Default = TrainConfig.DefaultMomentum, HelpText = "SGD momentum.")]
     public double Momentum { get; set; } = TrainConfig.DefaultMomentum;
@@ -78,28 +83,47 @@ public sealed class TrainOptions
     /// </summary>
     [RecipeDefault]
     [SwitchValue]
-    [Option("nesterov", HelpText = "Nesterov momentum. A switch; --nesterov true and --nesterov false also work (false turns off the nb201 recipe's)." + Recipe + " (nb201: true, darts: false).")]
+    [Option("nesterov", HelpText = "Nesterov momentum. A switch; --nesterov true and --nesterov false also work (false turns off the nb201 recipe's)." + Recipe + " (nb201: true, darts: false, proxyless: false).")]
     public bool Nesterov { get; set; }
 
     [RecipeDefault]
-    [Option("weight-decay", HelpText = "L2 weight decay on every parameter." + Recipe + " (nb201: 0.0005, darts: 0.0003).")]
+    [Option("weight-decay", HelpText = "L2 weight decay of the parameters --weight-decay-scope names." + Recipe + " (nb201: 0.0005, darts: 0.0003, proxyless: 4E-05).")]
     public double? WeightDecay { get; set; }
 
     [RecipeDefault]
-    [Option("grad-clip", HelpText = "Maximum global L2 norm of the gradients; 0 = no clipping." + Recipe + " (nb201: none, darts: 5).")]
+    [Option("weight-decay-scope", HelpText = "all: weight decay on every parameter, BN included; or conv-and-classifier: on the 4-D conv weights and the classifier's weight and bias only (ProxylessNAS)." + Recipe + " (nb201: all, darts: all, proxyless: conv-and-classifier).")]
+    public string? WeightDecayScope { get; set; }
+
+    [RecipeDefault]
+    [Option("grad-clip", HelpText = "The gradient clip (--grad-clip-mode says how); 0 = no clipping." + Recipe + " (nb201: none, darts: 5, proxyless: 5).")]
     public double? GradClip { get; set; }
 
     [RecipeDefault]
-    [Option("cutout", HelpText = "Side of the square cut out of every training image after normalisation (DARTS Cutout); 0 = none." + Recipe + " (nb201: 0, darts: 16).")]
+    [Option("grad-clip-mode", HelpText = "norm: scale the gradients to a global L2 norm of at most --grad-clip; or value: clamp every gradient element to +-(--grad-clip)." + Recipe + " (nb201: norm, darts: norm, proxyless: norm).")]
+    public string? GradClipMode { get; set; }
+
+    [RecipeDefault]
+    [Option("label-smoothing", HelpText = "Label smoothing of the cross-entropy the network is trained on, in [0, 1); the test pass uses plain cross-entropy." + Recipe + " (nb201: 0, darts: 0, proxyless: 0.1).")]
+    public double? LabelSmoothing { get; set; }
+
+    [RecipeDefault]
+    [Option("cutout", HelpText = "Side of the square cut out of every training image after normalisation (DARTS Cutout); 0 = none." + Recipe + " (nb201: 0, darts: 16, proxyless: 0).")]
     public int? Cutout { get; set; }
 
     [RecipeDefault]
-    [Option("drop-path", HelpText = "darts: drop-path probability of the last epoch; epoch e of E uses it times (e-1)/E, on every op but the identity, in training only." + Recipe + " (nb201: none, darts: 0.2).")]
+    [Option("drop-path", HelpText = "darts: drop-path probability of the last epoch; epoch e of E uses it times (e-1)/E, on every op but the identity, in training only." + Recipe + " (nb201: none, darts: 0.2, proxyless: none).")]
     public double? DropPath { get; set; }
 
     [RecipeDefault]
-    [Option("aux-weight", HelpText = "darts: weight of the auxiliary head's loss (the head reads cell 2L/3); 0 = no auxiliary head." + Recipe + " (nb201: none, darts: 0.4).")]
+    [Option("aux-weight", HelpText = "darts: weight of the auxiliary head's loss (the head reads cell 2L/3); 0 = no auxiliary head." + Recipe + " (nb201: none, darts: 0.4, proxyless: none).")]
     public double? AuxiliaryWeight { get; set; }
+
+    [RecipeDefault]
+    [Option("dropout", HelpText = "proxyless: the dropout probability before the classifier, in training only." + Recipe + " (nb201: none, darts: none, proxyless: 0.2).")]
+    public double? Dropout { get; set; }
+
+    [Option("stem-stride", Default = DefaultStemStride, HelpText = "proxyless: the stride of the stem convolution, 1 or 2; auto = 1 for images of at most 64 px on a side (every catalog dataset), else 2 (ProxylessNAS on ImageNet). Other spaces have no stem stride (auto).")]
+    public string StemStride { get; set; } = DefaultStemStride;
 
     [Option("subset", Default = DefaultSubset, HelpText = "Train on only the first N training images (file order); 0 = all. The test set is always used whole.")]
     public int Subset { get; set; } = DefaultSubset;

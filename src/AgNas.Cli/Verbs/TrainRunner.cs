@@ -77,6 +77,7 @@ public static class TrainRunner
     }
 
     /// <summary>The one mapping from the command line to the settings (<paramref name="now"/> names the default run folder); options not given take the recipe of --space.</summary>
+    /// <exception cref="UsageException">--stem-stride is not 1, 2 or auto.</exception>
     /// <remarks>Which options were given is read from <paramref name="o"/>'s values (<see cref="GivenOptions.FromValues"/>): --nesterov counts when on.</remarks>
     internal static TrainConfig ToConfig(TrainOptions o, DateTime now) => ToConfig(o, GivenOptions.FromValues(o), now, o.Space);
 
@@ -102,13 +103,19 @@ public static class TrainRunner
             LearningRate = o.LearningRate ?? recipe.LearningRate,
             LearningRateMin = o.LearningRateMin,
             Momentum = o.Momentum,
+            LrSchedule = o.LrSchedule ?? recipe.LrSchedule,
             Nesterov = given.Contains("nesterov") ? o.Nesterov : recipe.Nesterov,
             WeightDecay = o.WeightDecay ?? recipe.WeightDecay,
+            WeightDecayScope = o.WeightDecayScope ?? recipe.WeightDecayScope,
             // --grad-clip 0 switches clipping off whatever the recipe says.
             GradClip = o.GradClip is double clip ? (clip == 0 ? null : clip) : recipe.GradClip,
+            GradClipMode = o.GradClipMode ?? recipe.GradClipMode,
+            LabelSmoothing = o.LabelSmoothing ?? recipe.LabelSmoothing,
             Cutout = o.Cutout ?? recipe.Cutout,
             DropPath = o.DropPath ?? recipe.DropPath,
             AuxiliaryWeight = o.AuxiliaryWeight ?? recipe.AuxiliaryWeight,
+            Dropout = o.Dropout ?? recipe.Dropout,
+            StemStride = StemStrides.Resolve(space, SearchRunner.ParseStemStride(o.StemStride), dataset),
             Subset = o.Subset == 0 ? null : o.Subset,
             Seed = o.Seed,
             Device = o.Device,
@@ -131,6 +138,8 @@ public static class TrainRunner
         }
         else
         {
+            if (string.IsNullOrWhiteSpace(config.Arch) && config.IsProxylessSpace())
+                throw new UsageException("--arch is required with --space proxyless: the architecture's model_id (one block id per layer, e.g. '1 1 -1 2 1 -1 5 1 1 -1 5 1 1 -1 1 4 3 -1 5 5 5'), a name, or a file (or --resume DIR to continue a run).");
             if (string.IsNullOrWhiteSpace(config.Arch))
                 throw new UsageException("--arch is required: the cell to train, e.g. --arch '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|' (or --resume DIR to continue a run).");
             if (config.Genotype.Length > 0)
@@ -145,10 +154,10 @@ public static class TrainRunner
     /// <summary>The run's config.json, with the options the command line may change applied (see <see cref="ResumeRules"/>).</summary>
     private static TrainConfig ResumeConfig(TrainOptions options, GivenOptions given)
     {
-        // A malformed --arch or --genotype is reported as such, not as a conflict with the run.
-        if (options.Arch.Length > 0) Nb201Arch.Parse(options.Arch);
+        // A malformed --arch or --genotype is reported as such, not as a conflict with the run (a proxyless arch: once that space's parser is wired).
         if (options.Genotype.Length > 0) DartsArchitecture.Resolve(options.Genotype, GenotypeOption);
         var (folder, saved) = RunFolders.OpenResume<TrainConfig>(options.Resume, "train");
+        if (options.Arch.Length > 0 && !SearchConfig.IsProxyless(given.Contains("space") ? options.Space : saved.Space)) Nb201Arch.Parse(options.Arch);
 
         // The options given are checked as for a new run, then compared resolved, so that e.g. --device auto, a relative
         // --data-dir or another spelling of the cell agree with the run's values. The recipe is the run's space's,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using AgNas.Tensors;
 
 namespace AgNas.Search.Runs;
@@ -101,6 +102,48 @@ public static class RunSettings
         if (!(momentum >= 0 && momentum < 1)) p.Add(new("Momentum", $"{Fmt(momentum)} must lie in [0, 1) (at 1 or above the velocity never decays)"));
         else if (nesterov && !(momentum > 0)) p.Add(new("Momentum", $"{Fmt(momentum)} must be > 0 with Nesterov momentum"));
         if (!(weightDecay >= 0) || double.IsInfinity(weightDecay)) p.Add(new("WeightDecay", $"{Fmt(weightDecay)} must be a finite value >= 0"));
+    }
+
+    /// <summary>
+    /// The keys of the recipe settings added after runs were first written (search and training alike), each with the value every
+    /// earlier run had: <c>lr_schedule</c> "cosine", <c>label_smoothing</c> 0, <c>grad_clip_mode</c> "norm",
+    /// <c>weight_decay_scope</c> "all", <c>stem_stride</c> null (no proxyless run existed).
+    /// </summary>
+    public static IReadOnlyList<(string Key, JsonNode? Value)> LegacyRecipeKeys() =>
+    [
+        (JsonName(nameof(TrainingRecipe.LrSchedule)), JsonValue.Create(LrSchedules.Cosine)),
+        (JsonName(nameof(TrainingRecipe.LabelSmoothing)), JsonValue.Create(0.0)),
+        (JsonName(nameof(TrainingRecipe.GradClipMode)), JsonValue.Create(GradClipModes.Norm)),
+        (JsonName(nameof(TrainingRecipe.WeightDecayScope)), JsonValue.Create(WeightDecayScopes.All)),
+        (JsonName("StemStride"), null),
+    ];
+
+    /// <summary>
+    /// config.json text with each of <paramref name="legacy"/>'s keys added with its value where the object lacks it (a run written
+    /// before the setting existed); text that is not a JSON object, or lacks none of them, comes back unchanged (the strict reader
+    /// then reports any other problem with the file's name).
+    /// </summary>
+    public static string WithLegacyKeys(string json, IEnumerable<(string Key, JsonNode? Value)> legacy)
+    {
+        ArgumentNullException.ThrowIfNull(legacy);
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return json;
+        }
+        if (node is not JsonObject obj) return json;
+        bool added = false;
+        foreach (var (key, value) in legacy)
+        {
+            if (obj.ContainsKey(key)) continue;
+            obj[key] = value?.DeepClone();
+            added = true;
+        }
+        return added ? obj.ToJsonString() : json;
     }
 
     /// <summary>A path made absolute (null and "" stay as they are).</summary>

@@ -21,6 +21,12 @@ namespace AgNas.Search.Runs;
 /// as DARTS" (agnas-facts §9). What differs by space is the supernet's size (<see cref="SupernetDefaults"/>):
 /// the darts space takes <see cref="Channels"/> = 16 and <see cref="Layers"/> = 8 by default (agnas-facts
 /// §3.2); nb201's supernet is fixed (C = 16, 3 × 5 cells) and leaves both null.</para>
+/// <para>The proxyless space (ProxylessNAS's macro space on ImageNet) has its own recipe (<see cref="ForSpace"/>, the <c>Proxyless*</c>
+/// constants; agnas-facts §4.3): 120 epochs, batch 64, SGD lr 0.25, momentum 0.9 (no Nesterov), weight decay 4e-5 on the conv weights
+/// and the classifier only, a per-step linear decay to a floor of 5e-4, label smoothing 0.1, gradient values clipped at ±5, attention
+/// reduction 16, and the stem stride of <see cref="StemStride"/>. The four recipe settings <see cref="LrSchedule"/>,
+/// <see cref="LabelSmoothing"/>, <see cref="GradClipMode"/> and <see cref="WeightDecayScope"/> are <see cref="TrainingRecipe"/>'s, shared
+/// with <see cref="TrainConfig"/>.</para>
 /// </summary>
 public sealed record SearchConfig : IRunConfig<SearchConfig>
 {
@@ -39,6 +45,28 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     public const string DefaultDevice = "cpu";
     public const int DefaultReduction = 8;
     public const int DefaultPrefetch = 2;
+    public const string DefaultLrSchedule = LrSchedules.Cosine;
+    public const double DefaultLabelSmoothing = 0;
+    public const string DefaultGradClipMode = GradClipModes.Norm;
+    public const string DefaultWeightDecayScope = WeightDecayScopes.All;
+
+    /// <summary>The ProxylessNAS macro space's name (SearchSpaces.Proxyless once that space is merged; the lead reconciles the two).</summary>
+    public const string ProxylessSpace = "proxyless";
+
+    // The proxyless supernet-training recipe (agnas-facts §4.3, PS/train.py, PS/utils.py, PS/run_train.sh).
+    public const int ProxylessEpochs = 120;
+    public const int ProxylessBatchSize = 64;
+    public const double ProxylessLearningRate = 0.25;
+    public const double ProxylessLearningRateMin = 5e-4;
+    public const string ProxylessLrSchedule = LrSchedules.Linear;
+    public const double ProxylessMomentum = 0.9;
+    public const bool ProxylessNesterov = false;
+    public const double ProxylessWeightDecay = 4e-5;
+    public const string ProxylessWeightDecayScope = WeightDecayScopes.ConvAndClassifier;
+    public const double ProxylessLabelSmoothing = 0.1;
+    public const double ProxylessGradClip = 5;
+    public const string ProxylessGradClipMode = GradClipModes.Value;
+    public const int ProxylessReduction = 16;
 
     /// <summary>The device name that picks CUDA when it is available and the CPU otherwise.</summary>
     public const string AutoDevice = RunSettings.AutoDevice;
@@ -52,7 +80,7 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     /// <summary>Folder of the dataset's files; null = the dataset's default location.</summary>
     public string? DataDir { get; init; }
 
-    /// <summary>Total epochs of weight training; the cosine schedule spans them.</summary>
+    /// <summary>Total epochs of weight training; the learning-rate schedule spans them.</summary>
     public int Epochs { get; init; } = DefaultEpochs;
 
     /// <summary>Images per training step (and per validation batch).</summary>
@@ -61,8 +89,11 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     /// <summary>Initial SGD learning rate.</summary>
     public double LearningRate { get; init; } = DefaultLearningRate;
 
-    /// <summary>eta_min of the cosine schedule: the rate the schedule reaches at epoch <see cref="Epochs"/>.</summary>
+    /// <summary>The rate the schedule ends at: eta_min of the cosine (reached at epoch <see cref="Epochs"/>), the floor of the linear decay (reached at the last step).</summary>
     public double LearningRateMin { get; init; } = DefaultLearningRateMin;
+
+    /// <summary>"cosine" (per epoch, epoch e at t = e − 1) or "linear" (ProxylessNAS's per-step decay to the floor); see <see cref="RunSchedule"/>.</summary>
+    public string LrSchedule { get; init; } = DefaultLrSchedule;
 
     public double Momentum { get; init; } = DefaultMomentum;
 
@@ -72,8 +103,17 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     /// <summary>L2 weight decay on every parameter (attention FCs included, as in the reference DARTS-space search; with darts, every parameter but α, which has its own optimiser).</summary>
     public double WeightDecay { get; init; } = DefaultWeightDecay;
 
-    /// <summary>Maximum global L2 norm of the gradients (torch.nn.utils.clip_grad_norm_); 0 = no clipping (as <c>agnas train --grad-clip 0</c>).</summary>
+    /// <summary>"all" (every parameter) or "conv-and-classifier" (4-D conv weights and the classifier's weight and bias only; ProxylessNAS); see <see cref="WeightDecayScopes"/>.</summary>
+    public string WeightDecayScope { get; init; } = DefaultWeightDecayScope;
+
+    /// <summary>The gradient clip (<see cref="GradClipMode"/>: the global L2 norm's maximum, or each element's bound); 0 = no clipping (as <c>agnas train --grad-clip 0</c>).</summary>
     public double GradClip { get; init; } = DefaultGradClip;
+
+    /// <summary>"norm" (torch.nn.utils.clip_grad_norm_) or "value" (clip_grad_value_, each element to ±<see cref="GradClip"/>).</summary>
+    public string GradClipMode { get; init; } = DefaultGradClipMode;
+
+    /// <summary>ε of the label-smoothed cross-entropy the weights are trained on, in [0, 1); the validation pass uses plain cross-entropy.</summary>
+    public double LabelSmoothing { get; init; } = DefaultLabelSmoothing;
 
     /// <summary>Fraction of the (subset of the) training set that trains the weights: the first floor(p·n) images; the rest is the validation part.</summary>
     public double TrainPortion { get; init; } = DefaultTrainPortion;
@@ -110,6 +150,9 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     /// <summary>darts: the supernet's cell count L (default 8; cells L/3 and 2L/3 reduce, at least 5). Null for nb201, whose supernet is fixed.</summary>
     public int? Layers { get; init; }
 
+    /// <summary>proxyless: the stem convolution's stride, 1 or 2 (null before resolving = auto, <see cref="StemStrides"/>: 1 for images up to 64 px). Null in other spaces.</summary>
+    public int? StemStride { get; init; }
+
     /// <summary>
     /// Collect the attention importance on un-augmented validation images (normalisation only); with
     /// darts, the α steps' validation batches are un-augmented too.
@@ -133,6 +176,36 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     public static (int? Channels, int? Layers) SupernetDefaults(string space) =>
         SearchSpaces.Is(space, SearchSpaces.Darts) ? (DartsSupernetConfig.DefaultChannels, DartsSupernetConfig.DefaultLayers) : (null, null);
 
+    /// <summary>Whether <paramref name="space"/> names the proxyless space (case-insensitive).</summary>
+    public static bool IsProxyless(string? space) => SearchSpaces.Is(space, ProxylessSpace);
+
+    /// <summary>
+    /// The recipe of <paramref name="space"/> (case-insensitive): the record's defaults with the space's supernet size
+    /// (<see cref="SupernetDefaults"/>) for nb201 and darts, the <c>Proxyless*</c> recipe for proxyless (stem stride auto);
+    /// an unknown space gets the defaults.
+    /// </summary>
+    public static SearchConfig ForSpace(string space)
+    {
+        var (channels, layers) = SupernetDefaults(space);
+        return IsProxyless(space)
+            ? new SearchConfig
+            {
+                Space = space, Epochs = ProxylessEpochs, BatchSize = ProxylessBatchSize, LearningRate = ProxylessLearningRate,
+                LearningRateMin = ProxylessLearningRateMin, LrSchedule = ProxylessLrSchedule, Momentum = ProxylessMomentum, Nesterov = ProxylessNesterov,
+                WeightDecay = ProxylessWeightDecay, WeightDecayScope = ProxylessWeightDecayScope, GradClip = ProxylessGradClip,
+                GradClipMode = ProxylessGradClipMode, LabelSmoothing = ProxylessLabelSmoothing, Reduction = ProxylessReduction,
+            }
+            : new SearchConfig { Space = space, Channels = channels, Layers = layers };
+    }
+
+    /// <summary>The optimisation settings as the shared <see cref="TrainingRecipe"/> (a method: every property is a setting in config.json); GradClip 0 is no clip.</summary>
+    public TrainingRecipe Recipe() => new()
+    {
+        LearningRate = LearningRate, LearningRateMin = LearningRateMin, LrSchedule = LrSchedule, Momentum = Momentum, Nesterov = Nesterov,
+        WeightDecay = WeightDecay, WeightDecayScope = WeightDecayScope, LabelSmoothing = LabelSmoothing,
+        GradClip = GradClip > 0 ? GradClip : null, GradClipMode = GradClipMode,
+    };
+
     /// <summary>runs/&lt;space&gt;-&lt;dataset&gt;-&lt;yyyyMMdd-HHmmss&gt; (relative to the working directory).</summary>
     public static string DefaultOutDir(string space, string dataset, DateTime time) =>
         Path.Combine("runs", $"{space}-{dataset}-{time.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
@@ -145,12 +218,14 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     public static string ResolveDevice(string device) => RunSettings.ResolveDevice(device);
 
     /// <summary>
-    /// This config with the device resolved (<see cref="ResolveDevice"/>) and <see cref="DataDir"/>
-    /// and <see cref="OutDir"/> made absolute, so that config.json means the same from any working directory.
+    /// This config with the device resolved (<see cref="ResolveDevice"/>), <see cref="DataDir"/>
+    /// and <see cref="OutDir"/> made absolute, so that config.json means the same from any working directory, and
+    /// (proxyless) an auto <see cref="StemStride"/> made the number it means for the dataset (<see cref="StemStrides.Resolve"/>).
     /// </summary>
     /// <exception cref="FormatException">The device is not a device name.</exception>
     public SearchConfig Resolved() => this with
     {
+        StemStride = StemStrides.Resolve(Space, StemStride, Dataset),
         Device = ResolveDevice(Device),
         DataDir = RunSettings.FullPath(DataDir),
         OutDir = RunSettings.FullPath(OutDir)!,
@@ -166,9 +241,12 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
         if (string.IsNullOrWhiteSpace(Space)) p.Add(new(nameof(Space), "is empty"));
         if (string.IsNullOrWhiteSpace(Dataset)) p.Add(new(nameof(Dataset), "is empty"));
         if (!SearchMethods.TryParse(Method, out var method)) p.Add(new(nameof(Method), SearchMethods.UnknownMessage(Method)["method ".Length..]));
+        else if (method == SearchMethod.Darts && IsProxyless(Space))
+            p.Add(new(nameof(Method), $"{Method} is not built for the {ProxylessSpace} space; use {SearchMethods.Agnas}"));
         else if (method == SearchMethod.Darts && Reduction != DefaultReduction)
             p.Add(new(nameof(Reduction), $"{Reduction} applies to attention modules, which the darts method does not have (leave it at {DefaultReduction})"));
         RunSettings.AddSgdProblems(p, Epochs, BatchSize, LearningRate, LearningRateMin, Momentum, Nesterov, WeightDecay);
+        TrainingRecipe.AddProblems(p, LrSchedule, LabelSmoothing, GradClipMode, WeightDecayScope);
         if (!(GradClip >= 0) || double.IsInfinity(GradClip)) p.Add(new(nameof(GradClip), $"{Fmt(GradClip)} must be a finite value >= 0 (0: no clipping)"));
         if (!(TrainPortion > 0 && TrainPortion < 1)) p.Add(new(nameof(TrainPortion), $"{Fmt(TrainPortion)} must lie strictly between 0 and 1"));
         if (Subset is < 4) p.Add(new(nameof(Subset), $"{Subset} must be at least 4 images (two per part, for batch norm)"));
@@ -187,11 +265,19 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
                 p.Add(new(nameof(Layers), $"{Fmt(Layers)} must be at least {DartsSupernetConfig.MinLayers} for the darts space (reductions at L/3 and 2L/3 must leave a normal cell in each of the three stages)"));
             if (AllowNone) p.Add(new(nameof(AllowNone), "does not apply to the darts space: its derivation never chooses 'none' (agnas-facts §2.1)"));
         }
+        else if (IsProxyless(Space))
+        {
+            const string fixedSkeleton = "must be left unset for proxyless: its supernet is ProxylessNAS-GPU's fixed skeleton (agnas-facts §4.2)";
+            if (Channels is not null) p.Add(new(nameof(Channels), $"{Fmt(Channels)} {fixedSkeleton}"));
+            if (Layers is not null) p.Add(new(nameof(Layers), $"{Fmt(Layers)} {fixedSkeleton}"));
+            if (AllowNone) p.Add(new(nameof(AllowNone), "does not apply to the proxyless space: its candidates are MBConv blocks and, where a layer may be skipped, the identity"));
+        }
         else
         {
             if (Channels is < 1) p.Add(new(nameof(Channels), $"{Fmt(Channels)} must be at least 1 where given"));
             if (Layers is < 1) p.Add(new(nameof(Layers), $"{Fmt(Layers)} must be at least 1 where given"));
         }
+        if (StemStrides.Problem(Space, StemStride, Dataset) is { } stem) p.Add(stem);
         if (RunSettings.DeviceProblem(Device) is { } device) p.Add(device);
         if (RunSettings.PrefetchProblem(Prefetch) is { } prefetch) p.Add(prefetch);
         if (OutDir.Length == 0) p.Add(new(nameof(OutDir), "is not set"));
@@ -235,39 +321,21 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     /// resumed run never silently takes a default that differs from the one the run started with.
     /// The exceptions are keys added after runs were first written, each read with the value every earlier run had:
     /// <c>method</c> (absent: "agnas", the only method then), <c>channels</c> and <c>layers</c> (absent: null, as
-    /// every earlier run was an nb201 one, which has neither).
+    /// every earlier run was an nb201 one, which has neither), and the recipe settings (<see cref="RunSettings.LegacyRecipeKeys"/>:
+    /// cosine, no label smoothing, norm clipping, weight decay on all parameters, no stem stride).
     /// </summary>
     /// <exception cref="InvalidDataException">Not a JSON object, a missing or unknown key, or a value of the wrong type; the message names <paramref name="source"/>.</exception>
     public static SearchConfig FromJson(string json, string source) =>
         RunSettings<SearchConfig>.FromJson(WithLegacyKeys(json), source, "search");
 
     /// <summary>The JSON with the keys of <see cref="FromJson"/>'s exceptions added, with their legacy values, where an object lacks them; otherwise unchanged.</summary>
-    private static string WithLegacyKeys(string json)
-    {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(json);
-        }
-        catch (JsonException)
-        {
-            return json; // FromJson reports it with the file's name
-        }
-        if (node is not JsonObject obj) return json;
-        bool added = false;
-        foreach (var (key, value) in new (string, JsonNode?)[]
-                 {
-                     (JsonName(nameof(Method)), JsonValue.Create(SearchMethods.Agnas)),
-                     (JsonName(nameof(Channels)), null),
-                     (JsonName(nameof(Layers)), null),
-                 })
-        {
-            if (obj.ContainsKey(key)) continue;
-            obj[key] = value;
-            added = true;
-        }
-        return added ? obj.ToJsonString() : json;
-    }
+    private static string WithLegacyKeys(string json) => RunSettings.WithLegacyKeys(json,
+    [
+        (JsonName(nameof(Method)), JsonValue.Create(SearchMethods.Agnas)),
+        (JsonName(nameof(Channels)), null),
+        (JsonName(nameof(Layers)), null),
+        .. RunSettings.LegacyRecipeKeys(),
+    ]);
 
     private static string Fmt(double d) => RunSettings.Fmt(d);
 

@@ -34,11 +34,14 @@ public sealed record SearchResult(SearchOutcome Outcome, string RunDirectory, in
 /// module accumulates its importance, the space derives an architecture from them, and the epoch
 /// is saved to the run folder (<see cref="RunFolder"/>).
 /// <para><b>Training step</b> (<see cref="TrainingEpoch.Train"/>, shared with <see cref="TrainRun"/>; each inside its own <see cref="TensorScope"/>): zero the gradients,
-/// forward, mean cross-entropy, stop if the loss is not finite (<see cref="NonFiniteLossException"/>,
-/// before anything is updated), backward, clip the global gradient L2 norm at
-/// <see cref="SearchConfig.GradClip"/>, SGD step (momentum, optional Nesterov, weight decay on
-/// every parameter).</para>
-/// <para><b>Learning rate</b>: cosine from <see cref="SearchConfig.LearningRate"/> to
+/// forward, mean cross-entropy (label-smoothed by <see cref="SearchConfig.LabelSmoothing"/>), stop if the loss is not finite
+/// (<see cref="NonFiniteLossException"/>, before anything is updated), backward, clip the gradients at
+/// <see cref="SearchConfig.GradClip"/> (global L2 norm or each element, <see cref="SearchConfig.GradClipMode"/>), SGD step
+/// (momentum, optional Nesterov, weight decay on every parameter or on conv weights and the classifier only,
+/// <see cref="SearchConfig.WeightDecayScope"/>). The optimiser, schedule, loss and clip are <see cref="TrainingRecipe"/>'s,
+/// shared with <see cref="TrainRun"/>.</para>
+/// <para><b>Learning rate</b> (<see cref="RunSchedule"/>): with <see cref="SearchConfig.LrSchedule"/> = linear, ProxylessNAS's
+/// per-step linear decay to <see cref="SearchConfig.LearningRateMin"/> over every step of the run. With cosine (the default), cosine from <see cref="SearchConfig.LearningRate"/> to
 /// <see cref="SearchConfig.LearningRateMin"/> over <see cref="SearchConfig.Epochs"/>, one value
 /// per epoch. Epoch e (1-based) runs at lr_t with t = e − 1, i.e. PyTorch's documented use of
 /// CosineAnnealingLR (step after each epoch): the first epoch runs at the initial rate and the last
@@ -190,6 +193,7 @@ public static class SearchRun
         private readonly DataLoader? _alphaLoader;
         private readonly SearchObserver _observer;
         private readonly List<(string Name, Parameter Param)> _parameters;
+        private readonly TrainingRecipe _recipe;
         private readonly TrainingEpoch _epochs;
 
         // darts only: the supernet's α view and α's names in the network.
@@ -222,13 +226,13 @@ public static class SearchRun
             var alphaParams = _alphas.Select(a => a.Param).ToHashSet(ReferenceEqualityComparer.Instance);
             _parameters = _net.NamedParameters().Where(p => !alphaParams.Contains(p.Param)).ToList();
             // --grad-clip 0 switches clipping off, as in a training run.
-            _epochs = new TrainingEpoch(_net, backend, config.GradClip > 0 ? config.GradClip : null, cancellation, "search", folder, _parameters.Select(p => p.Param));
+            _recipe = config.Recipe();
+            _epochs = new TrainingEpoch(_net, backend, _recipe, cancellation, "search", folder, _parameters.Select(p => p.Param));
         }
 
         public SearchResult Run(RunState? saved)
         {
-            using var sgd = new Sgd(_parameters, (float)_config.LearningRate, (float)_config.Momentum,
-                weightDecay: (float)_config.WeightDecay, nesterov: _config.Nesterov);
+            using var sgd = _recipe.CreateOptimizer(_parameters);
             using var alphaStep = _alphas.Count > 0 ? new AlphaStep(_net, _alphas) : null;
             var metrics = new List<EpochRecord>();
             var history = new List<AttentionSnapshot>();
@@ -240,7 +244,7 @@ public static class SearchRun
                 metrics.AddRange(saved.Metrics);
                 for (int e = 1; e <= completed; e++) history.Add(_folder.ReadAttention(e));
             }
-            var schedule = new CosineAnnealingLR(sgd, _config.Epochs, _config.LearningRateMin, lastEpoch: completed - 1);
+            var schedule = _recipe.CreateSchedule(sgd, _config.Epochs, _trainLoader.BatchesPerEpoch, completed);
 
             _folder.Create();
             _folder.WriteConfig(_config);
@@ -250,11 +254,11 @@ public static class SearchRun
 
             for (int epoch = completed + 1; epoch <= _config.Epochs; epoch++)
             {
-                schedule.LastEpoch = epoch - 1;
+                schedule.Set(epoch, 1);
                 double lr = TrainingEpoch.LearningRateOf(sgd);
                 _observer.EpochStarted(epoch, lr);
                 var total = Stopwatch.StartNew();
-                var train = Train(epoch, sgd, alphaStep, completed);
+                var train = Train(epoch, sgd, schedule, alphaStep, completed);
                 if (train is null) return Interrupted(completed, metrics);
                 var valid = CollectImportance(epoch);
                 if (valid is null) return Interrupted(completed, metrics);
@@ -276,10 +280,10 @@ public static class SearchRun
         }
 
         /// <summary>The epoch's weight training; with darts, each step preceded by an α step on the next validation batch. Null when cancelled.</summary>
-        private TrainTotals? Train(int epoch, Sgd sgd, AlphaStep? alphaStep, int completed)
+        private TrainTotals? Train(int epoch, Sgd sgd, RunSchedule schedule, AlphaStep? alphaStep, int completed)
         {
             Action<int, double> stepCompleted = (step, loss) => _observer.TrainStepCompleted(epoch, step, loss);
-            if (alphaStep is null) return _epochs.Train(_trainLoader, epoch, sgd, completed, stepCompleted);
+            if (alphaStep is null) return _epochs.Train(_trainLoader, epoch, sgd, completed, stepCompleted, schedule: schedule);
             using var batches = new AlphaBatches(_alphaLoader!, epoch, _trainLoader.BatchesPerEpoch);
             return _epochs.Train(_trainLoader, epoch, sgd, completed, stepCompleted, step =>
             {
@@ -290,7 +294,7 @@ public static class SearchRun
                         throw _epochs.NonFinite(_trainLoader.BatchesPerEpoch, epoch, step, loss, AlphaStep.LearningRate, completed, "architecture (α) loss", "α");
                 }
                 _observer.AlphaStepCompleted(epoch, step, loss);
-            });
+            }, schedule);
         }
 
         private SearchResult Interrupted(int completed, List<EpochRecord> metrics) =>

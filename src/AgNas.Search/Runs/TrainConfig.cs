@@ -21,12 +21,18 @@ namespace AgNas.Search.Runs;
 /// <para>The darts recipe is DARTS' / AGNAS's retraining (agnas-facts §3.4, <c>DS/train.py</c>): 600 epochs, batch 96,
 /// SGD lr 0.025 (momentum 0.9, not Nesterov) cosine to 0, weight decay 3e-4, gradient L2 norm clipped at 5,
 /// cutout 16, drop-path ramped linearly to 0.2, auxiliary head weighted 0.4, C = 36, 20 cells.</para>
+/// <para>The proxyless recipe is the AGNAS/ProxylessNAS ImageNet retrain (agnas-facts §4.4, <c>PR/retrain.py</c>): 240 epochs, batch 1024,
+/// SGD lr 0.5 (momentum 0.9, not Nesterov), weight decay 4e-5 on the conv weights and the classifier only, a per-step linear decay to 0,
+/// label smoothing 0.1 (the test pass uses plain cross-entropy), gradient L2 norm clipped at 5, dropout 0.2 before the classifier, and
+/// the stem stride of <see cref="StemStride"/>. The four recipe settings <see cref="LrSchedule"/>, <see cref="LabelSmoothing"/>,
+/// <see cref="GradClipMode"/> and <see cref="WeightDecayScope"/> are <see cref="TrainingRecipe"/>'s, shared with <see cref="SearchConfig"/>.</para>
 /// <para>Augmentation: training images get the dataset catalog's random crop (<see cref="DatasetInfo.CropPadding"/>)
 /// and horizontal flip (<see cref="DatasetInfo.FlipByDefault"/>), its normalisation, then <see cref="Cutout"/> when
 /// above 0; test images the normalisation only (for CIFAR, NB201's and DARTS' own transforms).</para>
 /// <para>Settings of one space only (<see cref="Genotype"/>, <see cref="Channels"/>, <see cref="Layers"/>,
-/// <see cref="DropPath"/>, <see cref="AuxiliaryWeight"/> are darts-only; <see cref="Arch"/> is nb201-only) are
-/// empty or null in the other, and <see cref="Problems"/> refuses them there.</para>
+/// <see cref="DropPath"/>, <see cref="AuxiliaryWeight"/> are darts-only; <see cref="Arch"/> is nb201's and proxyless's;
+/// <see cref="Dropout"/> and <see cref="StemStride"/> are proxyless-only) are empty or null in the others, and <see cref="Problems"/>
+/// refuses them there.</para>
 /// </summary>
 public sealed record TrainConfig : IRunConfig<TrainConfig>
 {
@@ -43,6 +49,10 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
     public const string DefaultDevice = "cpu";
     public const int DefaultPrefetch = 2;
     public const int DefaultCutout = 0;
+    public const string DefaultLrSchedule = LrSchedules.Cosine;
+    public const double DefaultLabelSmoothing = 0;
+    public const string DefaultGradClipMode = GradClipModes.Norm;
+    public const string DefaultWeightDecayScope = WeightDecayScopes.All;
 
     // The darts recipe (agnas-facts §3.4).
     public const int DartsEpochs = 600;
@@ -62,10 +72,31 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
     /// <summary>The DARTS space's name.</summary>
     public const string DartsSpace = "darts";
 
+    // The proxyless recipe (agnas-facts §4.4, PR/retrain.py, PR/run_retrain.sh).
+    public const int ProxylessEpochs = 240;
+    public const int ProxylessBatchSize = 1024;
+    public const double ProxylessLearningRate = 0.5;
+    public const double ProxylessLearningRateMin = 0;
+    public const string ProxylessLrSchedule = LrSchedules.Linear;
+    public const double ProxylessMomentum = 0.9;
+    public const bool ProxylessNesterov = false;
+    public const double ProxylessWeightDecay = 4e-5;
+    public const string ProxylessWeightDecayScope = WeightDecayScopes.ConvAndClassifier;
+    public const double ProxylessLabelSmoothing = 0.1;
+    public const double ProxylessGradClip = 5;
+    public const string ProxylessGradClipMode = GradClipModes.Norm;
+    public const double ProxylessDropout = 0.2;
+
+    /// <summary>The ProxylessNAS macro space's name (as <see cref="SearchConfig.ProxylessSpace"/>).</summary>
+    public const string ProxylessSpace = SearchConfig.ProxylessSpace;
+
     /// <summary>The space whose evaluation network is trained: "nb201" (NAS-Bench-201's <c>TinyNetwork</c>, C = 16, N = 5) or "darts" (<see cref="DartsNetwork"/>).</summary>
     public string Space { get; init; } = DefaultSpace;
 
-    /// <summary>nb201: the cell, <c>|op~0|+|op~0|op~1|+|op~0|op~1|op~2|</c>. No default: it must be given. Empty in the darts space.</summary>
+    /// <summary>
+    /// nb201: the cell, <c>|op~0|+|op~0|op~1|+|op~0|op~1|op~2|</c>; proxyless: the architecture (a model_id string, a name, or a
+    /// file; agnas-facts §4.5). No default: it must be given. Empty in the darts space.
+    /// </summary>
     public string Arch { get; init; } = "";
 
     /// <summary>
@@ -81,13 +112,16 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
     /// <summary>darts: cells L (recipe 20; cells L/3 and 2L/3 reduce). Null in the nb201 space (fixed at 3 × 5 cells).</summary>
     public int? Layers { get; init; }
 
+    /// <summary>proxyless: the stem convolution's stride, 1 or 2 (null before resolving = auto, <see cref="StemStrides"/>: 1 for images up to 64 px). Null in other spaces.</summary>
+    public int? StemStride { get; init; }
+
     /// <summary>Catalog dataset name (see <see cref="DatasetCatalog.Names"/>); the network trains on its whole training set and is tested on its test set.</summary>
     public string Dataset { get; init; } = DefaultDataset;
 
     /// <summary>Folder of the dataset's files; null = the dataset's default location.</summary>
     public string? DataDir { get; init; }
 
-    /// <summary>Total epochs; the cosine schedule spans them.</summary>
+    /// <summary>Total epochs; the learning-rate schedule spans them.</summary>
     public int Epochs { get; init; } = DefaultEpochs;
 
     /// <summary>Images per training step (and per test batch).</summary>
@@ -96,19 +130,31 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
     /// <summary>Initial SGD learning rate.</summary>
     public double LearningRate { get; init; } = DefaultLearningRate;
 
-    /// <summary>eta_min of the cosine schedule (NB201: 0).</summary>
+    /// <summary>The rate the schedule ends at: eta_min of the cosine, the floor of the linear decay (NB201, darts, proxyless: 0).</summary>
     public double LearningRateMin { get; init; } = DefaultLearningRateMin;
+
+    /// <summary>"cosine" (per epoch, epoch e at t = e − 1) or "linear" (ProxylessNAS's per-step decay to the floor); see <see cref="RunSchedule"/>.</summary>
+    public string LrSchedule { get; init; } = DefaultLrSchedule;
 
     public double Momentum { get; init; } = DefaultMomentum;
 
     /// <summary>Nesterov momentum (on in NB201's recipe).</summary>
     public bool Nesterov { get; init; } = DefaultNesterov;
 
-    /// <summary>L2 weight decay on every parameter (BN and classifier included, as NB201 does).</summary>
+    /// <summary>L2 weight decay of the parameters <see cref="WeightDecayScope"/> selects (nb201: every one, BN and classifier included, as NB201 does).</summary>
     public double WeightDecay { get; init; } = DefaultWeightDecay;
 
-    /// <summary>Maximum global L2 norm of the gradients (torch.nn.utils.clip_grad_norm_); null = no clipping, NB201's recipe (darts: 5).</summary>
+    /// <summary>"all" (every parameter) or "conv-and-classifier" (4-D conv weights and the classifier's weight and bias only; ProxylessNAS); see <see cref="WeightDecayScopes"/>.</summary>
+    public string WeightDecayScope { get; init; } = DefaultWeightDecayScope;
+
+    /// <summary>The gradient clip (<see cref="GradClipMode"/>: the global L2 norm's maximum, or each element's bound); null = no clipping, NB201's recipe (darts, proxyless: 5).</summary>
     public double? GradClip { get; init; }
+
+    /// <summary>"norm" (torch.nn.utils.clip_grad_norm_) or "value" (clip_grad_value_, each element to ±<see cref="GradClip"/>).</summary>
+    public string GradClipMode { get; init; } = DefaultGradClipMode;
+
+    /// <summary>ε of the label-smoothed cross-entropy the network is trained on, in [0, 1); the test pass uses plain cross-entropy.</summary>
+    public double LabelSmoothing { get; init; } = DefaultLabelSmoothing;
 
     /// <summary>Side of the cutout square on training images (DARTS <c>Cutout(16)</c>, after normalisation); 0 = none (nb201's recipe; darts: 16).</summary>
     public int Cutout { get; init; } = DefaultCutout;
@@ -118,6 +164,9 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
 
     /// <summary>darts: weight of the auxiliary head's cross-entropy in the training loss; 0 = no auxiliary head. Null in the nb201 space.</summary>
     public double? AuxiliaryWeight { get; init; }
+
+    /// <summary>proxyless: the dropout probability before the classifier, in training only (recipe 0.2; agnas-facts §4.4). Null in other spaces.</summary>
+    public double? Dropout { get; init; }
 
     /// <summary>Train on only the first N images of the training set (file order); null = all. The test set is always used whole.</summary>
     public int? Subset { get; init; }
@@ -141,19 +190,42 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
     public static string DefaultOutDir(string space, string dataset, DateTime time) =>
         Path.Combine("runs", $"train-{space}-{dataset}-{time.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
 
-    /// <summary>The recipe of <paramref name="space"/> (case-insensitive): the nb201 defaults of this record, or the darts recipe; an unknown space gets the nb201 ones.</summary>
-    public static TrainConfig ForSpace(string space) =>
-        string.Equals(space, DartsSpace, StringComparison.OrdinalIgnoreCase)
-            ? new TrainConfig
+    /// <summary>
+    /// The recipe of <paramref name="space"/> (case-insensitive): the nb201 defaults of this record, the darts recipe, or the proxyless
+    /// one (stem stride auto); an unknown space gets the nb201 ones.
+    /// </summary>
+    public static TrainConfig ForSpace(string space)
+    {
+        if (string.Equals(space, DartsSpace, StringComparison.OrdinalIgnoreCase))
+            return new TrainConfig
             {
                 Space = DartsSpace, Epochs = DartsEpochs, BatchSize = DartsBatchSize, LearningRate = DartsLearningRate, LearningRateMin = DartsLearningRateMin,
                 Momentum = DartsMomentum, Nesterov = DartsNesterov, WeightDecay = DartsWeightDecay, GradClip = DartsGradClip, Cutout = DartsCutout,
                 DropPath = DartsDropPath, AuxiliaryWeight = DartsAuxiliaryWeight, Channels = DartsChannels, Layers = DartsLayers,
-            }
-            : new TrainConfig { Space = space };
+            };
+        if (SearchConfig.IsProxyless(space))
+            return new TrainConfig
+            {
+                Space = ProxylessSpace, Epochs = ProxylessEpochs, BatchSize = ProxylessBatchSize, LearningRate = ProxylessLearningRate,
+                LearningRateMin = ProxylessLearningRateMin, LrSchedule = ProxylessLrSchedule, Momentum = ProxylessMomentum, Nesterov = ProxylessNesterov,
+                WeightDecay = ProxylessWeightDecay, WeightDecayScope = ProxylessWeightDecayScope, GradClip = ProxylessGradClip,
+                GradClipMode = ProxylessGradClipMode, LabelSmoothing = ProxylessLabelSmoothing, Dropout = ProxylessDropout,
+            };
+        return new TrainConfig { Space = space };
+    }
+
+    /// <summary>The optimisation settings as the shared <see cref="TrainingRecipe"/> (a method: every property is a setting in config.json).</summary>
+    public TrainingRecipe Recipe() => new()
+    {
+        LearningRate = LearningRate, LearningRateMin = LearningRateMin, LrSchedule = LrSchedule, Momentum = Momentum, Nesterov = Nesterov,
+        WeightDecay = WeightDecay, WeightDecayScope = WeightDecayScope, LabelSmoothing = LabelSmoothing, GradClip = GradClip, GradClipMode = GradClipMode,
+    };
 
     /// <summary>Whether <see cref="Space"/> is the darts space.</summary>
     public bool IsDartsSpace() => string.Equals(Space, DartsSpace, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether <see cref="Space"/> is the proxyless space.</summary>
+    public bool IsProxylessSpace() => SearchConfig.IsProxyless(Space);
 
     /// <summary>Whether <see cref="Space"/> is the nb201 space.</summary>
     public bool IsNb201Space() => string.Equals(Space, SearchSpaces.Nb201, StringComparison.OrdinalIgnoreCase);
@@ -163,11 +235,13 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
     /// and <see cref="OutDir"/> made absolute, a valid NB201 <see cref="Arch"/> in its canonical form
     /// (each node's inputs ascending) and a valid DARTS <see cref="Genotype"/> (name, file or text) as its canonical text,
     /// so that config.json means the same from any working directory and two spellings of one architecture compare
-    /// equal. A malformed arch or genotype is left as it is, for <see cref="TrainRun"/> to report.
+    /// equal, and (proxyless) an auto <see cref="StemStride"/> made the number it means for the dataset (<see cref="StemStrides.Resolve"/>).
+    /// A malformed arch or genotype is left as it is, for <see cref="TrainRun"/> to report.
     /// </summary>
     /// <exception cref="FormatException">The device is not a device name.</exception>
     public TrainConfig Resolved() => this with
     {
+        StemStride = StemStrides.Resolve(Space, StemStride, Dataset),
         Arch = Nb201Arch.TryParse(Arch, out var cell) ? cell.ToString() : Arch,
         Genotype = Genotype.Length > 0 && TryResolveGenotype(Genotype) is { } architecture ? architecture.ToString() : Genotype,
         Device = RunSettings.ResolveDevice(Device),
@@ -217,8 +291,18 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
                 if (value is not null) p.Add(new(member, $"{RunSettings.FormatValue(value)} is a darts setting; the {Space} space's network is fixed (leave it out)"));
             }
         }
+        if (IsProxylessSpace())
+        {
+            if (Dropout is not (>= 0 and < 1)) p.Add(new(nameof(Dropout), $"{Fmt(Dropout)} must be in [0, 1) (0: no dropout)"));
+        }
+        else if (Dropout is not null)
+        {
+            p.Add(new(nameof(Dropout), $"{Fmt(Dropout)} is a proxyless setting; the {Space} space's network has no dropout (leave it out)"));
+        }
+        if (StemStrides.Problem(Space, StemStride, Dataset) is { } stem) p.Add(stem);
         if (string.IsNullOrWhiteSpace(Dataset)) p.Add(new(nameof(Dataset), "is empty"));
         RunSettings.AddSgdProblems(p, Epochs, BatchSize, LearningRate, LearningRateMin, Momentum, Nesterov, WeightDecay);
+        TrainingRecipe.AddProblems(p, LrSchedule, LabelSmoothing, GradClipMode, WeightDecayScope);
         if (GradClip is double clip && !(clip > 0 && double.IsFinite(clip))) p.Add(new(nameof(GradClip), $"{RunSettings.Fmt(clip)} must be a finite value > 0 (or absent: no clipping)"));
         if (Cutout < 0) p.Add(new(nameof(Cutout), $"{Cutout} must be >= 0 (0: none)"));
         if (Subset is < 2) p.Add(new(nameof(Subset), $"{Subset} must be at least 2 images (batch norm in training)"));
@@ -253,7 +337,12 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
 
     public string ToJson() => RunSettings<TrainConfig>.ToJson(this);
 
-    /// <summary>Reads config.json text; every setting must be present and no other key may appear.</summary>
+    /// <summary>
+    /// Reads config.json text. Every setting must be present and no other key may appear, except the settings added after runs
+    /// were first written, read with the value every earlier run had: the recipe settings (<see cref="RunSettings.LegacyRecipeKeys"/>:
+    /// cosine, no label smoothing, norm clipping, weight decay on all parameters, no stem stride) and <c>dropout</c> (null).
+    /// </summary>
     /// <exception cref="InvalidDataException">Not a JSON object, a missing or unknown key, or a value of the wrong type; the message names <paramref name="source"/>.</exception>
-    public static TrainConfig FromJson(string json, string source) => RunSettings<TrainConfig>.FromJson(json, source, "training");
+    public static TrainConfig FromJson(string json, string source) =>
+        RunSettings<TrainConfig>.FromJson(RunSettings.WithLegacyKeys(json, [.. RunSettings.LegacyRecipeKeys(), (RunSettings.JsonName(nameof(Dropout)), null)]), source, "training");
 }

@@ -18,10 +18,11 @@ namespace AgNas.Search.Runs;
 /// after every epoch (eval mode, no gradients: no drop-path, no auxiliary head). Every epoch is saved to the run folder
 /// (<see cref="RunFolder"/>: config.json, metrics.jsonl, checkpoint.safetensors, optimizer.safetensors,
 /// state.json, curves.png).
-/// <para>The steps and the test pass are <see cref="TrainingEpoch"/>'s, the learning rate is the
-/// cosine from <see cref="TrainConfig.LearningRate"/> to <see cref="TrainConfig.LearningRateMin"/> with
-/// epoch e at t = e − 1 (as NAS-Bench-201's own loop: <c>scheduler.update(epoch, 0.0)</c> before each
-/// 0-based epoch), and the run folder, resume and cancellation work as in <see cref="SearchRun"/>:
+/// <para>The steps and the test pass are <see cref="TrainingEpoch"/>'s, the optimiser, learning rate, loss and clip
+/// <see cref="TrainingRecipe"/>'s (shared with <see cref="SearchRun"/>): by default the cosine from
+/// <see cref="TrainConfig.LearningRate"/> to <see cref="TrainConfig.LearningRateMin"/> with epoch e at t = e − 1 (as
+/// NAS-Bench-201's own loop: <c>scheduler.update(epoch, 0.0)</c> before each 0-based epoch), with
+/// <see cref="TrainConfig.LrSchedule"/> = linear ProxylessNAS's per-step linear decay (<see cref="RunSchedule"/>); and the run folder, resume and cancellation work as in <see cref="SearchRun"/>:
 /// on the CPU, a run interrupted after any step and resumed from its last saved epoch ends with the
 /// same bytes as an uninterrupted one.</para>
 /// <para>darts: epoch e (1-based) of E trains with drop-path probability DropPath·(e − 1)/E (DARTS sets
@@ -34,7 +35,9 @@ namespace AgNas.Search.Runs;
 public static class TrainRun
 {
     /// <summary>The spaces whose evaluation network <see cref="Run"/> can build.</summary>
-    public static IReadOnlyList<string> Spaces { get; } = [SearchSpaces.Nb201, TrainConfig.DartsSpace];
+    /// <remarks>proxyless is accepted by the settings and the command line, but its network is not wired here yet (<see cref="Run"/>
+    /// throws <see cref="NotSupportedException"/> for it).</remarks>
+    public static IReadOnlyList<string> Spaces { get; } = [SearchSpaces.Nb201, TrainConfig.DartsSpace, TrainConfig.ProxylessSpace];
 
     /// <summary>
     /// Runs (or, with <paramref name="resume"/>, continues) the training described by
@@ -54,6 +57,7 @@ public static class TrainRun
     /// <exception cref="TrainResumeException">The folder cannot be resumed with these settings, or its files disagree.</exception>
     /// <exception cref="NonFiniteLossException">The training loss was NaN or infinite.</exception>
     /// <exception cref="BackendUnavailableException">The device cannot be used here.</exception>
+    /// <exception cref="NotSupportedException">The proxyless space, whose network this build does not construct yet.</exception>
     public static TrainResult Run(TrainConfig config, TrainData data, TrainObserver? observer = null, bool resume = false,
         CancellationToken cancellation = default, RunLock? runLock = null)
     {
@@ -113,6 +117,7 @@ public static class TrainRun
     {
         ArgumentNullException.ThrowIfNull(config);
         if (config.IsDartsSpace()) ParseGenotype(config, genotypeSource);
+        else if (config.IsProxylessSpace()) return; // its arch parser arrives with the space (the lead wires it)
         else ParseArch(config);
     }
 
@@ -147,6 +152,9 @@ public static class TrainRun
     private static BuiltNetwork Build(TrainConfig config, ImageDataset images, IBackend backend)
     {
         ulong seed = (ulong)config.Seed;
+        if (config.IsProxylessSpace())
+            throw new NotSupportedException(
+                $"Training: the {TrainConfig.ProxylessSpace} network is not wired into agnas train yet (its settings are; the network arrives with the ProxylessNAS space).");
         if (config.IsDartsSpace())
         {
             var architecture = ParseGenotype(config);
@@ -230,12 +238,12 @@ public static class TrainRun
         DataLoader testLoader, TrainObserver observer, CancellationToken cancellation)
     {
         private readonly Module _net = built.Net;
-        private readonly TrainingEpoch _epochs = new(built.Net, backend, config.GradClip, cancellation, "training", folder);
+        private readonly TrainingRecipe _recipe = config.Recipe();
+        private readonly TrainingEpoch _epochs = new(built.Net, backend, config.Recipe(), cancellation, "training", folder);
 
         public TrainResult Run(TrainState? saved, TrainStart start)
         {
-            using var sgd = new Sgd(_net.NamedParameters(), (float)config.LearningRate, (float)config.Momentum,
-                weightDecay: (float)config.WeightDecay, nesterov: config.Nesterov);
+            using var sgd = _recipe.CreateOptimizer(_net.NamedParameters());
             var metrics = new List<TrainEpochRecord>();
             int completed = 0;
             if (saved is not null)
@@ -245,7 +253,7 @@ public static class TrainRun
                 completed = saved.CompletedEpochs;
                 metrics.AddRange(saved.Metrics);
             }
-            var schedule = new CosineAnnealingLR(sgd, config.Epochs, config.LearningRateMin, lastEpoch: completed - 1);
+            var schedule = _recipe.CreateSchedule(sgd, config.Epochs, trainLoader.BatchesPerEpoch, completed);
 
             folder.Create(attention: false);
             folder.WriteConfig(config);
@@ -253,12 +261,12 @@ public static class TrainRun
 
             for (int epoch = completed + 1; epoch <= config.Epochs; epoch++)
             {
-                schedule.LastEpoch = epoch - 1;
+                schedule.Set(epoch, 1);
                 double lr = TrainingEpoch.LearningRateOf(sgd);
                 observer.EpochStarted(epoch, lr);
                 built.EpochStarting?.Invoke(epoch, config.Epochs);
                 var total = Stopwatch.StartNew();
-                var train = _epochs.Train(trainLoader, epoch, sgd, completed, (step, loss) => observer.TrainStepCompleted(epoch, step, loss));
+                var train = _epochs.Train(trainLoader, epoch, sgd, completed, (step, loss) => observer.TrainStepCompleted(epoch, step, loss), schedule: schedule);
                 if (train is null) return Result(TrainOutcome.Interrupted, completed, metrics);
                 var test = _epochs.Evaluate(testLoader, epoch, batch => observer.TestBatchCompleted(epoch, batch));
                 if (test is null) return Result(TrainOutcome.Interrupted, completed, metrics);

@@ -12,7 +12,7 @@ namespace AgNas.Search.Runs;
 /// <summary>What one training epoch did: summed batch-mean losses weighted by batch size, correct predictions, images, wall time.</summary>
 public readonly record struct TrainTotals(double LossSum, long Correct, int Images, double Seconds)
 {
-    /// <summary>Mean cross-entropy over the epoch's images.</summary>
+    /// <summary>Mean training loss over the epoch's images: the cross-entropy minimised (label-smoothed when the recipe smooths).</summary>
     public double MeanLoss => LossSum / Images;
 
     /// <summary>Top-1 accuracy in percent.</summary>
@@ -34,16 +34,17 @@ public readonly record struct EvalTotals(double LossSum, long Correct, int Image
 
 /// <summary>
 /// The epoch loops that every SGD run shares (<see cref="SearchRun"/> and <see cref="TrainRun"/>).
-/// <para><b>Training step</b> (each inside its own <see cref="TensorScope"/>): zero the gradients,
-/// forward, mean cross-entropy, stop if the loss is not finite (<see cref="NonFiniteLossException"/>,
-/// before anything is updated), backward, clip the global gradient L2 norm when a clip is set,
-/// SGD step. A network that is an <see cref="ITrainingStepNetwork"/> is told the step first and
+/// <para><b>Training step</b> (each inside its own <see cref="TensorScope"/>): set the step's learning rate
+/// (<see cref="RunSchedule"/>, when given), zero the gradients, forward, mean cross-entropy (label-smoothed by
+/// <see cref="TrainingRecipe.LabelSmoothing"/>), stop if the loss is not finite (<see cref="NonFiniteLossException"/>,
+/// before anything is updated), backward, clip the gradients when a clip is set (<see cref="TrainingRecipe.ClipGradients"/>:
+/// global L2 norm or each element), SGD step. A network that is an <see cref="ITrainingStepNetwork"/> is told the step first and
 /// forwarded with <see cref="ITrainingStepNetwork.ForwardTraining"/>; when it returns auxiliary logits,
 /// the loss minimised is CE(logits) + weight·CE(auxiliary) (DARTS <c>train.py</c>), while the loss and
-/// accuracy reported are the classifier's. A search with DARTS' α runs its architecture step
+/// accuracy reported are the classifier's. The training loss reported is the one minimised (label-smoothed when smoothing is on). A search with DARTS' α runs its architecture step
 /// (<see cref="AlphaStep"/>) just before each of these, through the <c>beforeStep</c> hook of <see cref="Train"/>.</para>
 /// <para><b>Evaluation pass</b>: eval mode, <see cref="GradMode.NoGrad"/>, every batch of the loader
-/// forwarded once; the network is back in training mode afterwards.</para>
+/// forwarded once, plain cross-entropy whatever the training loss's smoothing (agnas-facts §4.4); the network is back in training mode afterwards.</para>
 /// <para>Cancellation is checked before every training step and evaluation batch; a cancelled loop
 /// returns null and the caller saves nothing of the epoch.</para>
 /// </summary>
@@ -52,14 +53,15 @@ public sealed class TrainingEpoch
     private readonly Module _net;
     private readonly IReadOnlyList<Parameter> _parameters;
     private readonly IBackend _backend;
-    private readonly double? _gradClip;
+    private readonly TrainingRecipe _recipe;
     private readonly CancellationToken _cancellation;
     private readonly string _kind;
     private readonly RunFolder _folder;
 
     /// <param name="net">The network (images → logits).</param>
     /// <param name="backend">Where its tensors live (the non-finite check runs there).</param>
-    /// <param name="gradClip">Maximum global L2 norm of the gradients (torch.nn.utils.clip_grad_norm_); null = no clipping.</param>
+    /// <param name="recipe">The label smoothing of the training loss and the gradient clip (<see cref="TrainingRecipe.ClipGradients"/>); the
+    /// optimiser and the schedule are the caller's.</param>
     /// <param name="cancellation">Checked before every step and batch.</param>
     /// <param name="kind">The run's noun for messages ("search", "training").</param>
     /// <param name="folder">The run folder, named in the non-finite-loss message.</param>
@@ -68,17 +70,18 @@ public sealed class TrainingEpoch
     /// all of <paramref name="net"/>'s. A DARTS search leaves α out: DARTS clips the weights' gradients
     /// only (its α is not among model.parameters()).
     /// </param>
-    public TrainingEpoch(Module net, IBackend backend, double? gradClip, CancellationToken cancellation, string kind, RunFolder folder,
+    public TrainingEpoch(Module net, IBackend backend, TrainingRecipe recipe, CancellationToken cancellation, string kind, RunFolder folder,
         IEnumerable<Parameter>? weights = null)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(kind);
         ArgumentNullException.ThrowIfNull(folder);
         _net = net;
         _parameters = (weights ?? net.Parameters()).ToList();
         _backend = backend;
-        _gradClip = gradClip;
+        _recipe = recipe;
         _cancellation = cancellation;
         _kind = kind;
         _folder = folder;
@@ -87,16 +90,17 @@ public sealed class TrainingEpoch
     /// <summary>One epoch of weight training on <paramref name="loader"/>'s epoch <paramref name="epoch"/> − 1; null when cancelled.</summary>
     /// <param name="loader">The training batches.</param>
     /// <param name="epoch">1-based epoch (the loader's epoch index is one less).</param>
-    /// <param name="sgd">The optimiser, at the epoch's learning rate.</param>
+    /// <param name="sgd">The optimiser (at the epoch's learning rate unless <paramref name="schedule"/> sets it).</param>
     /// <param name="completed">Epochs the run folder holds (for the non-finite-loss message).</param>
     /// <param name="stepCompleted">Called after each step with its 1-based number and the batch's mean loss.</param>
     /// <param name="beforeStep">
     /// Called before each step with its 1-based number, after the cancellation check and before the
     /// step's gradients are cleared (the DARTS α step); null for none.
     /// </param>
+    /// <param name="schedule">Sets <paramref name="sgd"/>'s learning rate before each step from (epoch, step); null leaves it as it is.</param>
     /// <exception cref="NonFiniteLossException">The loss of a step was NaN or infinite; nothing of that step was applied.</exception>
     public TrainTotals? Train(DataLoader loader, int epoch, Optimizer sgd, int completed, Action<int, double>? stepCompleted = null,
-        Action<int>? beforeStep = null)
+        Action<int>? beforeStep = null, RunSchedule? schedule = null)
     {
         ArgumentNullException.ThrowIfNull(loader);
         ArgumentNullException.ThrowIfNull(sgd);
@@ -113,13 +117,14 @@ public sealed class TrainingEpoch
                 if (_cancellation.IsCancellationRequested) return null;
                 step++;
                 beforeStep?.Invoke(step);
+                schedule?.Set(epoch, step);
                 using var scope = TensorScope.Begin();
                 sgd.ZeroGrad();
                 var (logits, lossVar, objective) = Forward(new Var(batch.Images), batch.Labels, epoch, step);
                 if (_backend.HasNonFinite(objective.Data))
                     throw NonFinite(loader.BatchesPerEpoch, epoch, step, objective.Data.Item(), sgd.LearningRate, completed, "training loss", "the weights");
                 objective.Backward();
-                if (_gradClip is double clip) GradClip.ClipGradNorm(_parameters, clip);
+                _recipe.ClipGradients(_parameters);
                 sgd.Step();
                 loss = lossVar.Data.Item();
                 lossSum += loss * batch.Count;
@@ -131,20 +136,21 @@ public sealed class TrainingEpoch
         return new TrainTotals(lossSum, correct, images, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>The training forward of one step: the logits, their cross-entropy, and the loss to minimise (the same Var unless an auxiliary head adds its term).</summary>
+    /// <summary>The training forward of one step: the logits, their (label-smoothed) cross-entropy, and the loss to minimise (the same Var unless an auxiliary head adds its term).</summary>
     private (Var Logits, Var Loss, Var Objective) Forward(Var images, Tensor labels, int epoch, int step)
     {
+        float smoothing = (float)_recipe.LabelSmoothing;
         if (_net is not ITrainingStepNetwork special)
         {
             var plain = _net.Forward(images);
-            var loss = Functional.CrossEntropy(plain, labels);
+            var loss = Functional.CrossEntropy(plain, labels, smoothing);
             return (plain, loss, loss);
         }
         special.BeforeTrainingStep(epoch, step);
         var output = special.ForwardTraining(images);
-        var main = Functional.CrossEntropy(output.Logits, labels);
+        var main = Functional.CrossEntropy(output.Logits, labels, smoothing);
         if (output.AuxiliaryLogits is not { } auxiliary) return (output.Logits, main, main);
-        var objective = Functional.Add(main, Functional.Scale(Functional.CrossEntropy(auxiliary, labels), output.AuxiliaryWeight));
+        var objective = Functional.Add(main, Functional.Scale(Functional.CrossEntropy(auxiliary, labels, smoothing), output.AuxiliaryWeight));
         return (output.Logits, main, objective);
     }
 

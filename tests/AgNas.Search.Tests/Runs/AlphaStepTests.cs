@@ -153,7 +153,7 @@ public class AlphaStepTests
         (TrainingEpoch Epoch, Sgd Sgd) WeightStep(TinySupernet net)
         {
             var weights = net.Network.NamedParameters().Where(p => !ReferenceEquals(p.Param, net.AlphaSets[0].Alpha)).ToList();
-            return (new TrainingEpoch(net.Network, Cpu, clip, default, "search", folder, weights.Select(w => w.Param)),
+            return (new TrainingEpoch(net.Network, Cpu, new TrainingRecipe { GradClip = clip }, default, "search", folder, weights.Select(w => w.Param)),
                 new Sgd(weights, 0.025f, 0.9f, weightDecay: 3e-4f));
         }
 

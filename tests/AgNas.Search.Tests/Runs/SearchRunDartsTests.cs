@@ -169,7 +169,7 @@ public class SearchRunDartsTests
         }
         using (var sgd = new Sgd(weights, (float)config.LearningRate, (float)config.Momentum, weightDecay: (float)config.WeightDecay))
         {
-            var epoch = new TrainingEpoch(twin.Network, cpu, config.GradClip, default, "search", new RunFolder(dir.Path), weights.Select(w => w.Param));
+            var epoch = new TrainingEpoch(twin.Network, cpu, config.Recipe(), default, "search", new RunFolder(dir.Path), weights.Select(w => w.Param));
             Assert.NotNull(epoch.Train(trainLoader, 1, sgd, 0));
         }
 

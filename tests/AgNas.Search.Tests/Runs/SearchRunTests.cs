@@ -170,6 +170,33 @@ public class SearchRunTests
         AssertSameRun(straight.Path, broken.Path);
     }
 
+    /// <summary>
+    /// As <see cref="AnInterruptedAndResumedRunEndsExactlyLikeAnUninterruptedOne"/> with the proxyless search recipe's settings (linear
+    /// per-step schedule to a floor, label smoothing, clip by value, two weight-decay groups).
+    /// </summary>
+    [Theory]
+    [InlineData(1, null)]
+    [InlineData(2, 2)]
+    public void AnInterruptedAndResumedLinearScheduleSearchEndsExactlyLikeAnUninterruptedOne(int epoch, int? trainStep)
+    {
+        SearchConfig Linear(string dir) => RunTestData.Config(dir) with
+        {
+            LrSchedule = LrSchedules.Linear, LearningRateMin = 0.005, LabelSmoothing = 0.1, GradClipMode = GradClipModes.Value, GradClip = 0.05,
+            WeightDecayScope = WeightDecayScopes.ConvAndClassifier,
+        };
+        using var straight = new TempDir();
+        using var broken = new TempDir();
+        SearchRun.Run(Linear(straight.Path), Data, TinySupernet.Factory());
+        using var cts = new CancellationTokenSource();
+        var first = SearchRun.Run(Linear(broken.Path), Data, TinySupernet.Factory(), new CancelAt(cts, epoch, trainStep, null), cancellation: cts.Token);
+        Assert.Equal((SearchOutcome.Interrupted, 1), (first.Outcome, first.CompletedEpochs));
+        Assert.Equal(3, SearchRun.Run(Linear(broken.Path), Data, TinySupernet.Factory(), resume: true).CompletedEpochs);
+        AssertSameRun(straight.Path, broken.Path);
+        var metrics = RunTestData.MetricsWithoutTimes(straight.Path);
+        for (int e = 1; e <= 3; e++)
+            Assert.Equal((float)AgNas.Autograd.Optim.LinearDecayLR.LearningRateAt(0.025f, 0.005, 9, 3 * (e - 1)), (float)metrics[e - 1].LearningRate);
+    }
+
     /// <summary>Same tensors (named when they differ), same file bytes, metrics (timings aside), importances and archs.</summary>
     private static void AssertSameRun(string a, string b)
     {

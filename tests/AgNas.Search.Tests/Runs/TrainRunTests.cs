@@ -162,6 +162,67 @@ public class TrainRunTests
         AssertSameRun(straight.Path, broken.Path);
     }
 
+    /// <summary>The proxyless recipe's pieces on an nb201 network: linear per-step schedule, label smoothing, clip by value, two weight-decay groups.</summary>
+    private static TrainConfig LinearConfig(string dir) => RunTestData.TrainConfig(dir) with
+    {
+        LrSchedule = LrSchedules.Linear, LearningRateMin = 0.001, LabelSmoothing = 0.1, GradClip = 0.05, GradClipMode = GradClipModes.Value,
+        WeightDecayScope = WeightDecayScopes.ConvAndClassifier, Nesterov = false,
+    };
+
+    /// <summary>As <see cref="AnInterruptedAndResumedRunEndsExactlyLikeAnUninterruptedOne"/> with the proxyless recipe's settings: the per-step rates restart exactly.</summary>
+    [Theory]
+    [InlineData(1, null)]
+    [InlineData(2, 2)]
+    public void AnInterruptedAndResumedLinearScheduleRunEndsExactlyLikeAnUninterruptedOne(int epoch, int? trainStep)
+    {
+        using var straight = new TempDir();
+        using var broken = new TempDir();
+        TrainRun.Run(LinearConfig(straight.Path), Data);
+        using var cts = new CancellationTokenSource();
+        var first = TrainRun.Run(LinearConfig(broken.Path), Data, new CancelAt(cts, epoch, trainStep), cancellation: cts.Token);
+        Assert.Equal((TrainOutcome.Interrupted, 1), (first.Outcome, first.CompletedEpochs));
+        Assert.Equal(3, TrainRun.Run(LinearConfig(broken.Path), Data, resume: true).CompletedEpochs);
+        AssertSameRun(straight.Path, broken.Path);
+
+        // Each epoch records its first step's rate: t = 3(e − 1) of 9 steps, down to the floor 0.001 at t = 9.
+        var metrics = RunTestData.TrainMetricsWithoutTimes(straight.Path);
+        for (int e = 1; e <= 3; e++)
+            Assert.Equal((float)AgNas.Autograd.Optim.LinearDecayLR.LearningRateAt(0.1f, 0.001, 9, 3 * (e - 1)), (float)metrics[e - 1].LearningRate);
+        // Two groups in the optimiser state (decayed, not decayed), saved and restored.
+        Assert.Equal(2, new RunFolder(straight.Path).ReadState<TrainState>(TrainState.CurrentFormat).OptimizerGroups.Count);
+    }
+
+    [Fact]
+    public void EachRecipeSettingChangesTheRun()
+    {
+        using var baseDir = new TempDir();
+        TrainRun.Run(RunTestData.TrainConfig(baseDir.Path) with { Epochs = 1, Plots = false, GradClip = 0.05 }, Data);
+        var baseline = RunTestData.Sha256(Path.Combine(baseDir.Path, RunFolder.CheckpointFile));
+        foreach (var change in new Func<TrainConfig, TrainConfig>[]
+                 {
+                     c => c with { LrSchedule = LrSchedules.Linear }, c => c with { LabelSmoothing = 0.1 },
+                     c => c with { GradClipMode = GradClipModes.Value }, c => c with { WeightDecayScope = WeightDecayScopes.ConvAndClassifier },
+                 })
+        {
+            using var dir = new TempDir();
+            var config = change(RunTestData.TrainConfig(dir.Path) with { Epochs = 1, Plots = false, GradClip = 0.05 });
+            TrainRun.Run(config, Data);
+            Assert.True(baseline != RunTestData.Sha256(Path.Combine(dir.Path, RunFolder.CheckpointFile)), config.ToJson());
+        }
+    }
+
+    [Fact]
+    public void TheProxylessNetworkIsNotWiredYetAndSaysSo()
+    {
+        using var dir = new TempDir();
+        var config = TrainConfig.ForSpace(TrainConfig.ProxylessSpace) with
+        {
+            Arch = "1 1 -1 2 1 -1 5 1 1 -1 5 1 1 -1 1 4 3 -1 5 5 5", Dataset = "quadrants", StemStride = 1, Epochs = 1, BatchSize = 16, OutDir = dir.Path,
+        };
+        var e = Assert.Throws<NotSupportedException>(() => TrainRun.Run(config, Data));
+        Assert.Contains("not wired", e.Message);
+    }
+
     /// <summary>Same tensors (named when they differ), same file bytes, same metrics (timings aside).</summary>
     internal static void AssertSameRun(string a, string b)
     {
