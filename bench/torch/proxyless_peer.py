@@ -69,17 +69,16 @@ def build_model(torch, nn, F, a):
         def __init__(self, c_in, c_out, kernel, expansion, stride):
             super().__init__()
             mid = c_in * expansion
-            layers = []
-            if expansion != 1:
-                layers += [nn.Conv2d(c_in, mid, 1, bias=False), nn.BatchNorm2d(mid), nn.ReLU6()]
-            layers += [nn.Conv2d(mid, mid, kernel, stride=stride, padding=kernel // 2, groups=mid, bias=False),
-                       nn.BatchNorm2d(mid), nn.ReLU6(),
-                       nn.Conv2d(mid, c_out, 1, bias=False), nn.BatchNorm2d(c_out)]
-            self.conv = nn.Sequential(*layers)
+            self.expand = nn.Sequential(nn.Conv2d(c_in, mid, 1, bias=False), nn.BatchNorm2d(mid), nn.ReLU6()) \
+                if expansion != 1 else None
+            self.depthwise = nn.Sequential(
+                nn.Conv2d(mid, mid, kernel, stride=stride, padding=kernel // 2, groups=mid, bias=False),
+                nn.BatchNorm2d(mid), nn.ReLU6())
+            self.project = nn.Sequential(nn.Conv2d(mid, c_out, 1, bias=False), nn.BatchNorm2d(c_out))
             self.residual = stride == 1 and c_in == c_out
 
         def forward(self, x):
-            y = self.conv(x)
+            y = self.project(self.depthwise(x if self.expand is None else self.expand(x)))
             return x + y if self.residual else y
 
     class AttentionModule(nn.Module):
@@ -117,19 +116,21 @@ def build_model(torch, nn, F, a):
         """Stem conv 3x3 + BN + ReLU6; MBConv e1 k3 40 -> 24; the layers; 1x1 conv 432 -> 1728 + BN + ReLU6,
         global average pool, [dropout], Linear(1728 -> classes)."""
 
-        def __init__(self, layers, dropout):
+        def __init__(self, layers, dropout, list_name):
             super().__init__()
             self.stem = nn.Sequential(nn.Conv2d(a.dims[0], STEM, 3, stride=a.stem_stride, padding=1, bias=False),
                                       nn.BatchNorm2d(STEM), nn.ReLU6())
-            self.first = MBConv(STEM, FIRST, 3, 1, 1)
-            self.layers = nn.ModuleList(layers)
+            self.first_block = MBConv(STEM, FIRST, 3, 1, 1)
+            # "layers" (the supernet's 21 choice layers) or "blocks" (the exported network's chosen blocks).
+            self.list_name = list_name
+            setattr(self, list_name, nn.ModuleList(layers))
             self.head = nn.Sequential(nn.Conv2d(LAYERS[-1][1], HEAD, 1, bias=False), nn.BatchNorm2d(HEAD), nn.ReLU6())
             self.dropout = dropout
             self.classifier = nn.Linear(HEAD, a.classes)
 
         def forward(self, x):
-            h = self.first(self.stem(x))
-            for layer in self.layers:
+            h = self.first_block(self.stem(x))
+            for layer in getattr(self, self.list_name):
                 h = layer(h)
             h = self.head(h).mean(dim=(2, 3))
             if self.dropout > 0:
@@ -137,14 +138,14 @@ def build_model(torch, nn, F, a):
             return self.classifier(h)
 
     if a.model == "supernet":
-        model = Network([ChoiceLayer(i, o, s, a.r) for i, o, s in LAYERS], 0.0)
+        model = Network([ChoiceLayer(i, o, s, a.r) for i, o, s in LAYERS], 0.0, "layers")
         # Supernet initialisation (agnas-facts §4.2): conv weights ~ N(0, sqrt(2 / (k^2 * out))), BN 1 and 0.
         for m in model.modules():
             if isinstance(m, nn.Conv2d):
                 nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
         return model
     blocks = [MBConv(i, o, BLOCKS[b][1], BLOCKS[b][2], s) for b, (i, o, s) in zip(a.ids, LAYERS) if b != SKIP]
-    return Network(blocks, 0.2)
+    return Network(blocks, 0.2, "blocks")
 
 
 def main(argv=None):
