@@ -24,8 +24,11 @@ namespace AgNas.Search;
 /// <param name="Channels">C of the first stage; null = the space's default (darts: 16). nb201 has no such setting (C = 16).</param>
 /// <param name="Layers">Cells of the supernet; null = the space's default (darts: 8). nb201 has no such setting (3 × 5 cells).</param>
 /// <param name="StemStride">Stride of the stem conv; null = the space's default (proxyless: 2, or 1 for small images). Only proxyless has this setting.</param>
+/// <param name="MaxMacs">proxyless: derive under this many multiply-adds of the exported network (<see cref="ProxylessBudgetedDerivation"/>); null = no bound.</param>
+/// <param name="MaxParameters">proxyless: derive under this many parameters of the exported network; null = no bound.</param>
+/// <param name="ImageSize">The image side (H = W) the budget's multiply-adds are counted at; null = 224.</param>
 public sealed record SupernetSpec(int InputChannels, int Classes, int Reduction, bool AllowNone, int Seed, SearchMethod Method = SearchMethod.Agnas,
-    int? Channels = null, int? Layers = null, int? StemStride = null);
+    int? Channels = null, int? Layers = null, int? StemStride = null, long? MaxMacs = null, long? MaxParameters = null, int? ImageSize = null);
 
 /// <summary>Builds the supernet of a named space on a backend (see <see cref="SearchSpaces.Create"/>).</summary>
 public delegate ISearchSupernet SupernetFactory(string space, SupernetSpec spec, IBackend backend);
@@ -66,6 +69,8 @@ public static class SearchSpaces
         ArgumentNullException.ThrowIfNull(backend);
         if (spec.StemStride is not null && !Is(space, Proxyless) && Names.Any(n => Is(space, n)))
             throw new ArgumentException($"The {space.ToLowerInvariant()} supernet has no stem-stride setting (only {Proxyless} has); the spec sets {spec.StemStride}.", nameof(spec));
+        if ((spec.MaxMacs ?? spec.MaxParameters) is not null && !Is(space, Proxyless) && Names.Any(n => Is(space, n)))
+            throw new ArgumentException($"The {space.ToLowerInvariant()} space has no budgeted derivation (only {Proxyless} has); the spec sets a budget.", nameof(spec));
         return space.ToLowerInvariant() switch
         {
             Nb201 when spec.Channels is not null || spec.Layers is not null => throw new ArgumentException(
@@ -103,6 +108,8 @@ public static class SearchSpaces
                 Classes = spec.Classes,
                 Reduction = spec.Reduction,
                 StemStride = spec.StemStride ?? ProxylessLayers.DefaultStemStride,
+                Budget = spec.MaxMacs is null && spec.MaxParameters is null ? null : new ProxylessBudget(spec.MaxMacs, spec.MaxParameters),
+                BudgetResolution = spec.ImageSize ?? 224,
                 Seed = (ulong)spec.Seed,
             }, backend),
             _ => throw new ArgumentException($"Unknown search space '{space}'; expected one of: {string.Join(", ", Names)}.", nameof(space)),

@@ -125,7 +125,8 @@ public class DartsSearchVerbTests
         var help = Flat(output.ToString());
         Assert.Contains("or darts", help);
         Assert.Contains("--layers (Default: 0)", help);
-        Assert.Contains("By default the validation images get the training augmentation (random crop, and flip where the dataset uses it), as in the reference code", help);
+        Assert.Contains("Off, the validation images get the training augmentation, as in the reference DARTS-space code", help);
+        Assert.Contains("(nb201: false, darts: false, proxyless: true)", help);
     }
 
     [Fact]

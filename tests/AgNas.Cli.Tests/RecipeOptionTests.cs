@@ -63,21 +63,6 @@ public class RecipeOptionTests
         Assert.Contains("--method darts is not built for the proxyless space; use agnas", Flat(error));
     }
 
-    [Fact]
-    public void TrainingAProxylessArchitectureStopsClearlyUntilItsNetworkIsWired()
-    {
-        using var tmp = new TempFolder();
-        var data = SearchCli.WriteIdx(tmp.Sub("data"), count: 8);
-        var (code, _, error) = TrainCli.Run(["train", "--space", "proxyless", "--dataset", "mnist", "--data-dir", data, "--out", tmp.Sub("none")]);
-        Assert.Equal(ExitCodes.Usage, code);
-        Assert.Contains("--arch is required with --space proxyless", Flat(error));
-        (code, _, error) = TrainCli.Run(["train", "--space", "proxyless", "--arch", "1 1 -1 2 1 -1 5 1 1 -1 5 1 1 -1 1 4 3 -1 5 5 5", "--dataset", "mnist", "--data-dir", data,
-            "--epochs", "1", "--batch-size", "8", "--out", tmp.Sub("run")]);
-        Assert.NotEqual(ExitCodes.Ok, code);
-        Assert.Contains("not wired", Flat(error));
-        Assert.False(File.Exists(Path.Combine(tmp.Sub("run"), RunFolder.StateFile)));
-    }
-
     [Theory]
     [InlineData("--lr-schedule", "linear", "cosine")]
     [InlineData("--label-smoothing", "0.1", "0")]

@@ -50,6 +50,7 @@ public class SearchOptionConsumerTests
         ["grad-clip"] = ["0.01"],
         ["grad-clip-mode"] = ["value"],       // against a baseline clipped at 0.01 by norm (ClippedBaseline)
         ["label-smoothing"] = ["0.1"],
+        ["augment"] = ["inception"],          // RandomResizedCrop instead of pad-and-crop
         ["train-portion"] = ["0.75"],
         ["subset"] = ["40"],
         ["seed"] = ["1"],
@@ -59,6 +60,8 @@ public class SearchOptionConsumerTests
         ["channels"] = ["3"],                 // reaches the supernet spec (the tiny space records it)
         ["layers"] = ["6"],
         ["stem-stride"] = ["2"],              // reaches the settings check, which refuses it outside the proxyless space
+        ["max-macs"] = ["300M"],              // likewise (a budget is a proxyless setting)
+        ["max-params"] = ["4.5M"],
         ["clean-validation"] = [],
         ["prefetch"] = ["3"],                 // reaches the settings check, which refuses it (results do not depend on it)
         ["no-plots"] = [],
@@ -68,7 +71,7 @@ public class SearchOptionConsumerTests
     private static readonly Dictionary<string, string[]> ClippedBaseline = new() { ["grad-clip-mode"] = ["--grad-clip", "0.01"] };
 
     /// <summary>Mutations whose value the consumer refuses (the run does not start); every other mutated run must complete.</summary>
-    private static readonly string[] Refused = ["device", "prefetch", "stem-stride"];
+    private static readonly string[] Refused = ["device", "prefetch", "stem-stride", "max-macs", "max-params"];
 
     /// <summary>Options checked by their own effect on the run folder instead of a fingerprint.</summary>
     private static readonly string[] FolderOptions = ["out", "resume"];
@@ -107,6 +110,7 @@ public class SearchOptionConsumerTests
     private static object Changed(PropertyInfo property, object? value) => value switch
     {
         _ when property.Name == nameof(SearchOptions.StemStride) => "2",
+        _ when property.Name is nameof(SearchOptions.MaxMacs) or nameof(SearchOptions.MaxParameters) => "5M",
         string s => s + "x",
         int i => i + 7,
         double d => d + 0.125,

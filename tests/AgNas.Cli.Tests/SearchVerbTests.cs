@@ -147,7 +147,7 @@ public class SearchVerbTests
     }
 
     [Theory]
-    [InlineData("--space", "proxyless", "--space 'proxyless' is not known")]
+    [InlineData("--space", "macro", "--space 'macro' is not known")]
     [InlineData("--method", "gdas", "method 'gdas' is not known; expected agnas (attention-guided, AGNAS) or darts")]
     [InlineData("--dataset", "svhn", "--dataset 'svhn' is not known")]
     [InlineData("--device", "tpu", "--device 'tpu' is not recognised; expected cpu, cuda, cuda:N (N >= 0) or auto")]

@@ -54,6 +54,7 @@ public class TrainOptionConsumerTests
         ["grad-clip"] = (Nb201, ["0.01"]),
         ["grad-clip-mode"] = (Clipped, ["value"]),
         ["label-smoothing"] = (Nb201, ["0.1"]),
+        ["augment"] = (Nb201, ["inception"]),
         ["cutout"] = (Nb201, ["8"]),
         ["drop-path"] = (Darts, ["0.6"]),       // the ramp reaches 0.3 in epoch 2 of 2
         ["aux-weight"] = (Darts, ["0.1"]),

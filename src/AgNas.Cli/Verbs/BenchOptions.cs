@@ -18,10 +18,11 @@ public sealed class BenchOptions
     public const string DefaultJson = "";
 
     [Option("model", Default = DefaultModel, HelpText = "What to time: cnn (three conv-BN-ReLU blocks, GAP, linear), attention (the attention module alone, K = 5 candidates of --input C×H×W each), " +
-        "or darts-net (the DARTS-space target network of the AGNAS genotype that agnas train --space darts builds: 20 cells, C=36, auxiliary head weighted 0.4, drop-path 0.2; the DARTS retrain batch is 96).")]
+        "darts-net (the DARTS-space target network of the AGNAS genotype that agnas train --space darts builds: 20 cells, C=36, auxiliary head weighted 0.4, drop-path 0.2; the DARTS retrain batch is 96), " +
+        "or proxyless-net (the ProxylessNAS-space network of the AGNAS architecture that agnas train --space proxyless builds, dropout 0.2, stepped with its retrain recipe: SGD lr 0.5, label smoothing 0.1, clip by norm 5).")]
     public string Model { get; set; } = DefaultModel;
 
-    [Option("space", Default = DefaultSpace, HelpText = "Time a search space's supernet instead of --model: nb201 (C=16, 3x5 cells) or darts (the AGNAS DARTS-space supernet, C=16, 8 cells, 112 attention modules).")]
+    [Option("space", Default = DefaultSpace, HelpText = "Time a search space's supernet instead of --model: nb201 (C=16, 3x5 cells) darts (the AGNAS DARTS-space supernet, C=16, 8 cells, 112 attention modules) or proxyless (the ProxylessNAS-space supernet, 21 choice layers, 21 attention modules, stepped with its search recipe: SGD lr 0.25, label smoothing 0.1, clip by value 5; stem stride 1 at 64 px or less).")]
     public string Space { get; set; } = DefaultSpace;
 
     [Option("batch", Default = DefaultBatch, HelpText = "Images per step (>= 2).")]

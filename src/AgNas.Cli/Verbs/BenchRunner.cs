@@ -4,6 +4,9 @@ using AgNas.Autograd.Modules;
 using AgNas.Search.Profiling;
 using AgNas.Search.Spaces.Darts;
 using AgNas.Search.Spaces.Nb201;
+using AgNas.Search;
+using AgNas.Search.Runs;
+using AgNas.Search.Spaces.Proxyless;
 using AgNas.Tensors;
 using AgNas.Tensors.Profiling;
 using Spectre.Console;
@@ -32,22 +35,36 @@ public static class BenchRunner
         IBackend backend = profiler ?? device;
         if (options.Space == "" && options.Model.Equals("attention", StringComparison.OrdinalIgnoreCase))
             return RunAttention(options, input, backend, profiler, context);
+        int stemStride = StemStrides.ForSize(input[1], input[2]);
         using Module model = options.Space.ToLowerInvariant() switch
         {
             "" => options.Model.ToLowerInvariant() switch
             {
                 "cnn" => new SmallCnn(input[0], Classes, new Generator((ulong)options.Seed), backend),
                 DartsNet => TargetNetwork(input, options.Seed, backend),
-                _ => throw new UsageException($"--model '{options.Model}' is not known; expected: cnn, attention or {DartsNet}."),
+                ProxylessNet => new ProxylessNetwork(new ProxylessNetworkConfig(ProxylessArch.Agnas)
+                {
+                    InputChannels = input[0], Classes = Classes, StemStride = stemStride, Seed = (ulong)options.Seed,
+                }, backend),
+                _ => throw new UsageException($"--model '{options.Model}' is not known; expected: cnn, attention, {DartsNet} or {ProxylessNet}."),
             },
             "nb201" => new Nb201Supernet(new Nb201SupernetConfig { InputChannels = input[0], Classes = Classes, Seed = (ulong)options.Seed }, backend),
             "darts" => new DartsSupernet(new DartsSupernetConfig { InputChannels = input[0], Classes = Classes, Seed = (ulong)options.Seed }, backend),
-            _ => throw new UsageException($"--space '{options.Space}' is not known; expected: nb201 or darts."),
+            SearchSpaces.Proxyless => new ProxylessSupernet(new ProxylessSupernetConfig
+            {
+                InputChannels = input[0], Classes = Classes, StemStride = stemStride, Seed = (ulong)options.Seed,
+            }, backend),
+            _ => throw new UsageException($"--space '{options.Space}' is not known; expected: nb201, darts or {SearchSpaces.Proxyless}."),
         };
+        // Each network is stepped with the recipe that trains it: the proxyless space's own search and retrain recipes, the micro
+        // spaces' search recipe (which the DARTS retrain shares) for the rest.
+        var recipe = options.Space.Equals(SearchSpaces.Proxyless, StringComparison.OrdinalIgnoreCase) ? SearchConfig.ForSpace(SearchSpaces.Proxyless).Recipe()
+            : model is ProxylessNetwork ? TrainConfig.ForSpace(SearchSpaces.Proxyless).Recipe()
+            : new SearchConfig().Recipe();
         string what = options.Space == "" ? options.Model : options.Space + " supernet";
 
         context.Error.MarkupLine($"[grey]timing {options.Steps} steps of {Markup.Escape(what)} ({model.ParameterCount():N0} parameters) at batch {options.Batch}, input {input} on {Markup.Escape(backend.Description)}...[/]");
-        var t = StepBenchmark.Run(model, input, Classes, options.Batch, options.Steps, options.Warmup, backend, () => profiler?.Reset());
+        var t = StepBenchmark.Run(model, input, Classes, options.Batch, options.Steps, options.Warmup, backend, () => profiler?.Reset(), recipe);
 
         Report(options, context, backend, profiler, t, model.ParameterCount());
         return ExitCodes.Ok;
@@ -55,6 +72,9 @@ public static class BenchRunner
 
     /// <summary>The --model name of the DARTS-space target network.</summary>
     private const string DartsNet = "darts-net";
+
+    /// <summary>The --model name of the ProxylessNAS-space network of the AGNAS architecture.</summary>
+    private const string ProxylessNet = "proxyless-net";
 
     /// <summary>
     /// The network <c>agnas train --space darts --genotype AGNAS</c> trains (agnas-facts §3.4: 20 cells, C = 36, auxiliary head

@@ -25,6 +25,7 @@ public sealed class SearchOptions
     public const int DefaultChannels = 0;
     public const int DefaultLayers = 0;
     public const string DefaultStemStride = StemStrides.Auto;
+    public const string NoBudget = "";
 
     /// <summary>The help text's tail for options that default to the --space's recipe.</summary>
     private const string Recipe = " Default: the recipe of --space";
@@ -87,6 +88,10 @@ public sealed class SearchOptions
     public string? GradClipMode { get; set; }
 
     [RecipeDefault]
+    [Option("augment", HelpText = "Augmentation of the training images: standard (pad-and-crop, flip on RGB sets, normalise; the stored size) or inception (RandomResizedCrop, flip and ColorJitter(0.4, 0.4, 0.4, 0.2) on RGB sets, normalise); auto = inception on RGB data, standard on grey." + Recipe + " (nb201: standard, darts: standard, proxyless: auto).")]
+    public string? Augment { get; set; }
+
+    [RecipeDefault]
     [Option("label-smoothing", HelpText = "Label smoothing of the cross-entropy the weights are trained on, in [0, 1); the validation pass uses plain cross-entropy." + Recipe + " (nb201: 0, darts: 0, proxyless: 0.1).")]
     public double? LabelSmoothing { get; set; }
 
@@ -123,12 +128,20 @@ public sealed class SearchOptions
     [Option("layers", Default = DefaultLayers, HelpText = "darts: cells L of the supernet (>= 5); cells L/3 and 2L/3 reduce; 0 = the space's default (darts: 8, reductions at cells 2 and 5). nb201's supernet is fixed at 3x5 cells.")]
     public int Layers { get; set; } = DefaultLayers;
 
+    [Option("max-macs", Default = NoBudget, HelpText = "proxyless: derive under this many multiply-adds (conv and FC) of the exported network at the searched images' size, classes and stem stride, " +
+        "choosing the blocks of highest total importance that fit (exact over the 21 layers); e.g. 300M. Empty = no bound; budget.json tells what the unconstrained choice would cost.")]
+    public string MaxMacs { get; set; } = NoBudget;
+
+    [Option("max-params", Default = NoBudget, HelpText = "proxyless: derive under this many parameters of the exported network (as --max-macs; both may be given); e.g. 4.5M. Empty = no bound.")]
+    public string MaxParameters { get; set; } = NoBudget;
+
     [Option("stem-stride", Default = DefaultStemStride, HelpText = "proxyless: the stride of the stem convolution, 1 or 2; auto = 1 for images of at most 64 px on a side (every catalog dataset), else 2 (ProxylessNAS on ImageNet). Other spaces have no stem stride (auto).")]
     public string StemStride { get; set; } = DefaultStemStride;
 
     [SwitchValue]
-    [Option("clean-validation", Default = false, HelpText = "Collect the attention importance (--method darts: take the alpha steps) on un-augmented validation images (normalisation only). By default the validation images get the " +
-        "training augmentation (random crop, and flip where the dataset uses it), as in the reference code, whose validation split is drawn from the augmenting training set.")]
+    [RecipeDefault]
+    [Option("clean-validation", HelpText = "Collect the attention importance (--method darts: take the alpha steps) on un-augmented validation images (normalisation only). Off, the validation images get the " +
+        "training augmentation, as in the reference DARTS-space code, whose validation split is drawn from the augmenting training set; the ProxylessNAS-space reference collects on un-augmented images (agnas-facts §2.3). A switch; --clean-validation false also works." + Recipe + " (nb201: false, darts: false, proxyless: true).")]
     public bool CleanValidation { get; set; }
 
     [Option("prefetch", Default = SearchConfig.DefaultPrefetch, HelpText = "Batches prepared ahead on a background thread: 0, 1 or 2 (results do not depend on it).")]

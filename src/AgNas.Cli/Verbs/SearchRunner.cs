@@ -4,6 +4,7 @@ using AgNas.Search.Data;
 using AgNas.Search.Runs;
 using AgNas.Search.Spaces.Darts;
 using AgNas.Search.Spaces.Nb201;
+using AgNas.Search.Spaces.Proxyless;
 using Spectre.Console;
 
 namespace AgNas.Cli.Verbs;
@@ -41,7 +42,7 @@ public static class SearchRunner
         bool resume = options.Resume.Length > 0;
         bool generated = !resume && options.OutDir.Length == 0;
         // Everything that can be checked without the data is, before it is loaded and before the run folder exists.
-        var config = resume ? ResumeConfig(options, given, spaces) : NewConfig(options, spaces, DateTime.Now, generated);
+        var config = resume ? ResumeConfig(options, given, spaces) : NewConfig(options, given, spaces, DateTime.Now, generated);
         RunVerb.CheckDeviceAvailable(config.Device, resume);
 
         context.Error.MarkupLine($"[grey]loading the {Markup.Escape(config.Dataset)} training set from {Markup.Escape(config.DataDir ?? "its default location")}...[/]");
@@ -63,7 +64,7 @@ public static class SearchRunner
             runLock.ReleaseAndRemoveUnstarted();
             throw;
         }
-        return Report(context, config, result);
+        return Report(context, config, data, result);
     }
 
     /// <summary>
@@ -89,16 +90,17 @@ public static class SearchRunner
     }
 
     /// <summary>The one mapping from the command line to the settings (<paramref name="now"/> names the default run folder).</summary>
-    internal static SearchConfig ToConfig(SearchOptions o, DateTime now) => ToConfig(o, now, o.Space);
+    internal static SearchConfig ToConfig(SearchOptions o, DateTime now) => ToConfig(o, GivenOptions.FromValues(o), now, o.Space);
 
     /// <summary>
     /// As <see cref="ToConfig(SearchOptions, DateTime)"/> in the space <paramref name="space"/> (--space's, or a resumed
     /// run's when --space is not given), whose recipe (<see cref="SearchConfig.ForSpace"/>) gives the options marked
     /// <see cref="RecipeDefaultAttribute"/> that were not given and --channels 0 and --layers 0 their meaning (its supernet's
-    /// defaults); --stem-stride auto is resolved for the dataset in the proxyless space.
+    /// defaults); --stem-stride auto is resolved for the dataset in the proxyless space. <paramref name="given"/> tells
+    /// --clean-validation's value, a switch, apart from its absence.
     /// </summary>
     /// <exception cref="UsageException">--stem-stride is not 1, 2 or auto.</exception>
-    internal static SearchConfig ToConfig(SearchOptions o, DateTime now, string space)
+    internal static SearchConfig ToConfig(SearchOptions o, GivenOptions given, DateTime now, string space)
     {
         var recipe = SearchConfig.ForSpace(space);
         string dataset = Canonical(o.Dataset, DatasetCatalog.Names);
@@ -130,7 +132,10 @@ public static class SearchRunner
             Channels = o.Channels == 0 ? recipe.Channels : o.Channels,
             Layers = o.Layers == 0 ? recipe.Layers : o.Layers,
             StemStride = StemStrides.Resolve(space, ParseStemStride(o.StemStride), dataset),
-            CleanValidation = o.CleanValidation,
+            MaxMacs = CountOption.Parse(o.MaxMacs, "--max-macs"),
+            MaxParameters = CountOption.Parse(o.MaxParameters, "--max-params"),
+            CleanValidation = given.Contains("clean-validation") ? o.CleanValidation : recipe.CleanValidation,
+            Augment = o.Augment ?? recipe.Augment,
             Prefetch = o.Prefetch,
             Plots = !o.NoPlots,
         };
@@ -154,9 +159,9 @@ public static class SearchRunner
     private static string Canonical(string name, IEnumerable<string> names) =>
         names.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) ?? name;
 
-    private static SearchConfig NewConfig(SearchOptions options, SpaceSet spaces, DateTime now, bool generated)
+    private static SearchConfig NewConfig(SearchOptions options, GivenOptions given, SpaceSet spaces, DateTime now, bool generated)
     {
-        var config = Checked(ToConfig(options, now), spaces);
+        var config = Checked(ToConfig(options, given, now, options.Space), spaces);
         RunFolders.CheckNew(config.OutDir, "search", generated);
         return config;
     }
@@ -174,7 +179,7 @@ public static class SearchRunner
 
         // The options given are checked as for a new run, then compared resolved, so that e.g. --device auto or a
         // relative --data-dir that mean the run's values agree with them; --channels 0 means the run's space's default.
-        var commandLine = ToConfig(options, DateTime.Now, given.Contains("space") ? options.Space : saved.Space);
+        var commandLine = ToConfig(options, given, DateTime.Now, given.Contains("space") ? options.Space : saved.Space);
         RunVerb.ThrowGivenProblems(commandLine.SettingProblems(), given);
         commandLine = commandLine.Resolved();
         var changes = ResumeRules.Check(options.Resume, folder, saved, commandLine, given);
@@ -210,14 +215,17 @@ public static class SearchRunner
             context.OutWriter.WriteLine($"darts supernet: {new DartsSupernetConfig { Channels = c, Layers = l }.Describe()}.");
     }
 
-    private static int Report(CliContext context, SearchConfig config, SearchResult result)
+    private static int Report(CliContext context, SearchConfig config, SearchData data, SearchResult result)
     {
         var dir = result.RunDirectory;
         if (result.Outcome == SearchOutcome.Interrupted)
             return RunVerb.ReportInterrupted(context, "search", result.CompletedEpochs, result.Epochs, dir);
 
         var last = result.Last!;
-        context.OutWriter.WriteLine($"Derived architecture after epoch {last.Epoch} ({last.SkipConnectCount} skip_connect):");
+        string skips = SearchSpaces.Is(config.Space, SearchSpaces.Proxyless)
+            ? $"{RunVerb.Count(last.SkipConnectCount, "layer")} skipped"
+            : $"{last.SkipConnectCount} skip_connect";
+        context.OutWriter.WriteLine($"Derived architecture after epoch {last.Epoch} ({skips}):");
         context.OutWriter.WriteLine(last.Arch);
         if (SearchSpaces.Is(config.Space, SearchSpaces.Nb201))
         {
@@ -234,8 +242,44 @@ public static class SearchRunner
             var genotype = Path.Combine(dir, DartsSearchedCells.GenotypeJsonFile);
             context.OutWriter.WriteLine($"Train it with: agnas train --space darts --genotype {genotype}");
         }
+        if (SearchSpaces.Is(config.Space, SearchSpaces.Proxyless))
+        {
+            WriteProxylessCost(context, config, data, last.Arch);
+            context.OutWriter.WriteLine($"Train it with: agnas train --space proxyless --arch {dir}");
+        }
         context.OutWriter.WriteLine($"Run folder: {dir}");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The derived network's size at the searched images (and, under a budget, what the unconstrained argmax would have cost).</summary>
+    private static void WriteProxylessCost(CliContext context, SearchConfig config, SearchData data, string archText)
+    {
+        if (!ProxylessArch.TryParse(archText, out var arch) || arch is null || data.Images.Height != data.Images.Width) return;
+        var settings = new ProxylessCostSettings
+        {
+            Resolution = data.Images.Height, InputChannels = data.Images.Channels, Classes = data.Images.ClassCount, StemStride = config.StemStride!.Value,
+        };
+        var cost = ProxylessCost.Network(arch, settings);
+        string at = $"{settings.InputChannels}×{settings.Resolution}×{settings.Resolution}, {settings.Classes} classes";
+        context.OutWriter.WriteLine(FormattableString.Invariant($"Its network ({at}): {cost.Parameters:N0} parameters, {cost.Macs:N0} multiply-adds (conv and FC)."));
+        if (config.MaxMacs is null && config.MaxParameters is null) return;
+        var budget = new ProxylessBudget(config.MaxMacs, config.MaxParameters);
+        var unconstrained = ProxylessDerivation.Choose(ProxylessDerivation.Normalize(ReadImportance(config.OutDir)));
+        if (unconstrained.Equals(arch)) context.OutWriter.WriteLine($"The unconstrained choice fits the budget ({budget}).");
+        else
+        {
+            var other = ProxylessCost.Network(unconstrained, settings);
+            context.OutWriter.WriteLine(FormattableString.Invariant(
+                $"Budget {budget}: the unconstrained choice {unconstrained} would cost {other.Parameters:N0} parameters, {other.Macs:N0} multiply-adds (budget.json)."));
+        }
+    }
+
+    /// <summary>The raw importances of the last epoch (attention/epoch-NNN.json), one vector per layer.</summary>
+    private static List<double[]> ReadImportance(string dir)
+    {
+        var folder = new RunFolder(dir);
+        var state = folder.ReadState();
+        return folder.ReadAttention(state.CompletedEpochs).Modules.Select(m => m.Importance.ToArray()).ToList();
     }
 
     /// <summary>The progress bar (interactive consoles) and one row per epoch.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using AgNas.Search.Analysis;
 using AgNas.Search.Spaces.Darts;
 using AgNas.Search.Spaces.Nb201;
+using AgNas.Search.Spaces.Proxyless;
 using AgNas.Tensors;
 using Spectre.Console;
 
@@ -32,7 +33,7 @@ public static class SummaryRunner
         {
             built = space.Build(request);
         }
-        catch (Exception e) when (e is Nb201ArchFormatException or DartsGenotypeFormatException)
+        catch (Exception e) when (e is Nb201ArchFormatException or DartsGenotypeFormatException or ProxylessArchFormatException)
         {
             // One line, unwrapped (the message holds the string or file and where it goes wrong), as agnas lookup and train.
             context.ErrorWriter.WriteLine($"error: {e.Message}");

@@ -3,7 +3,9 @@ using AgNas.Autograd;
 using AgNas.Autograd.Modules;
 using AgNas.Search.Analysis;
 using AgNas.Search.Spaces.Darts;
+using AgNas.Search.Runs;
 using AgNas.Search.Spaces.Nb201;
+using AgNas.Search.Spaces.Proxyless;
 using AgNas.Tensors;
 
 namespace AgNas.Cli.Verbs;
@@ -57,6 +59,7 @@ public static class SummarySpaces
     [
         new("nb201", "CIFAR-10", 10, new Shape(3, 32, 32), "arch", [], BuildNb201),
         new("darts", "CIFAR-10", 10, new Shape(3, 32, 32), "genotype", ["channels", "layers"], BuildDarts),
+        new("proxyless", "ImageNet", 1000, new Shape(3, 224, 224), "arch", [], BuildProxyless),
     ];
 
     /// <summary>The space named <paramref name="name"/> (any case), or null.</summary>
@@ -101,6 +104,36 @@ public static class SummarySpaces
         return new SummaryNetwork(net, $"darts: DARTS-space network (C={config.Channels}, {config.Layers} cells{head}) of {name}",
             architecture.ToString(), x => net.ForwardWithAuxiliary(x),
             auxiliary ? [("auxiliary_head", "training only; published counts leave it out")] : null);
+    }
+
+    /// <summary>
+    /// The exported ProxylessNAS-space network (stem, fixed block, the chosen blocks, head; agnas-facts §4.4) at the stem stride
+    /// <c>--stem-stride auto</c> gives these images (2 above 64 px, 1 below); the note compares the count with the space's analytic
+    /// cost table (<see cref="ProxylessCost"/>), which the budgeted derivation uses.
+    /// </summary>
+    private static SummaryNetwork BuildProxyless(SummaryRequest request)
+    {
+        var arch = ProxylessArch.Resolve(request.Architecture, "--arch");
+        var (h, w) = (request.Input[1], request.Input[2]);
+        int stemStride = StemStrides.ForSize(h, w);
+        var net = new ProxylessNetwork(new ProxylessNetworkConfig(arch)
+        {
+            InputChannels = request.Input[0], Classes = request.Classes, StemStride = stemStride,
+        });
+        string name = arch.Equals(ProxylessArch.Agnas) ? ProxylessArch.AgnasName : "the given architecture";
+        IEnumerable<string> Notes(NetworkSummary summary)
+        {
+            if (h != w) yield break;
+            var analytic = ProxylessCost.Network(arch, new ProxylessCostSettings
+            {
+                Resolution = h, InputChannels = request.Input[0], Classes = request.Classes, StemStride = stemStride,
+            });
+            yield return $"The space's analytic cost table (budgeted derivation): {N(analytic.Parameters)} parameters " +
+                $"({Agrees(analytic.Parameters == summary.TotalParameters)}), {N(analytic.Macs)} multiply-adds ({Agrees(analytic.Macs == summary.TotalMultiplyAdds)}).";
+        }
+        return new SummaryNetwork(net,
+            $"proxyless: ProxylessNAS-space network of {name} ({RunVerb.Count(ProxylessLayers.Count - arch.SkipCount, "block")}, stem stride {stemStride}): {arch}",
+            arch.ToString(), Notes: Notes);
     }
 
     private static string Agrees(bool matches) => matches ? "agrees" : "DIFFERS";

@@ -26,7 +26,7 @@ public sealed class TrainOptions
     public const string DefaultResume = "";
     public const string DefaultStemStride = StemStrides.Auto;
 
-    [Option("space", Default = TrainConfig.DefaultSpace, HelpText = "Space of the architecture: nb201 (NAS-Bench-201 cell, --arch), darts (DARTS genotype or AGNAS five-cell architecture, --genotype) or proxyless (ProxylessNAS macro architecture, --arch; its network is not wired yet). It chooses the recipe of the options marked 'Default: the recipe of --space'.")]
+    [Option("space", Default = TrainConfig.DefaultSpace, HelpText = "Space of the architecture: nb201 (NAS-Bench-201 cell, --arch), darts (DARTS genotype or AGNAS five-cell architecture, --genotype) or proxyless (ProxylessNAS macro architecture, --arch: AGNAS, a model_id string of 21 block ids, or a file or search run folder). It chooses the recipe of the options marked 'Default: the recipe of --space'.")]
     public string Space { get; set; } = TrainConfig.DefaultSpace;
 
     [Option("arch", Default = DefaultArch, HelpText = "nb201 and proxyless: required (except with --resume). nb201: the cell as |op~0|+|op~0|op~1|+|op~0|op~1|op~2| with ops none, skip_connect, " +
@@ -101,6 +101,10 @@ public sealed class TrainOptions
     [RecipeDefault]
     [Option("grad-clip-mode", HelpText = "norm: scale the gradients to a global L2 norm of at most --grad-clip; or value: clamp every gradient element to +-(--grad-clip)." + Recipe + " (nb201: norm, darts: norm, proxyless: norm).")]
     public string? GradClipMode { get; set; }
+
+    [RecipeDefault]
+    [Option("augment", HelpText = "Augmentation of the training images: standard (pad-and-crop, flip on RGB sets, normalise; the stored size) or inception (RandomResizedCrop, flip and ColorJitter(0.4, 0.4, 0.4, 0.2) on RGB sets, normalise); auto = inception on RGB data, standard on grey." + Recipe + " (nb201: standard, darts: standard, proxyless: auto).")]
+    public string? Augment { get; set; }
 
     [RecipeDefault]
     [Option("label-smoothing", HelpText = "Label smoothing of the cross-entropy the network is trained on, in [0, 1); the test pass uses plain cross-entropy." + Recipe + " (nb201: 0, darts: 0, proxyless: 0.1).")]

@@ -3,6 +3,7 @@ using AgNas.Search.Data;
 using AgNas.Search.Runs;
 using AgNas.Search.Spaces.Darts;
 using AgNas.Search.Spaces.Nb201;
+using AgNas.Search.Spaces.Proxyless;
 using Spectre.Console;
 
 namespace AgNas.Cli.Verbs;
@@ -37,7 +38,7 @@ public static class TrainRunner
             // Everything that can be checked without the data is, before it is loaded and before the run folder exists.
             config = resume ? ResumeConfig(options, given) : NewConfig(options, given, DateTime.Now, generated);
         }
-        catch (Exception e) when (e is Nb201ArchFormatException or DartsGenotypeFormatException)
+        catch (Exception e) when (e is Nb201ArchFormatException or DartsGenotypeFormatException or ProxylessArchFormatException)
         {
             // One line, unwrapped (the message holds the string or file and where it goes wrong), as agnas lookup.
             context.ErrorWriter.WriteLine($"error: {e.Message}");
@@ -110,6 +111,7 @@ public static class TrainRunner
             // --grad-clip 0 switches clipping off whatever the recipe says.
             GradClip = o.GradClip is double clip ? (clip == 0 ? null : clip) : recipe.GradClip,
             GradClipMode = o.GradClipMode ?? recipe.GradClipMode,
+            Augment = o.Augment ?? recipe.Augment,
             LabelSmoothing = o.LabelSmoothing ?? recipe.LabelSmoothing,
             Cutout = o.Cutout ?? recipe.Cutout,
             DropPath = o.DropPath ?? recipe.DropPath,
@@ -154,10 +156,14 @@ public static class TrainRunner
     /// <summary>The run's config.json, with the options the command line may change applied (see <see cref="ResumeRules"/>).</summary>
     private static TrainConfig ResumeConfig(TrainOptions options, GivenOptions given)
     {
-        // A malformed --arch or --genotype is reported as such, not as a conflict with the run (a proxyless arch: once that space's parser is wired).
+        // A malformed --arch or --genotype is reported as such, not as a conflict with the run.
         if (options.Genotype.Length > 0) DartsArchitecture.Resolve(options.Genotype, GenotypeOption);
         var (folder, saved) = RunFolders.OpenResume<TrainConfig>(options.Resume, "train");
-        if (options.Arch.Length > 0 && !SearchConfig.IsProxyless(given.Contains("space") ? options.Space : saved.Space)) Nb201Arch.Parse(options.Arch);
+        if (options.Arch.Length > 0)
+        {
+            if (SearchConfig.IsProxyless(given.Contains("space") ? options.Space : saved.Space)) ProxylessArch.Resolve(options.Arch, "--arch");
+            else Nb201Arch.Parse(options.Arch);
+        }
 
         // The options given are checked as for a new run, then compared resolved, so that e.g. --device auto, a relative
         // --data-dir or another spelling of the cell agree with the run's values. The recipe is the run's space's,
@@ -236,10 +242,20 @@ public static class TrainRunner
 
         public EpochProgress Progress { get; } = new(context);
 
+        /// <summary>The model_id and, per kept layer, its block (the layers with skip are dropped from the network).</summary>
+        private void WriteProxylessArchitecture(TrainStart start)
+        {
+            var arch = ProxylessArch.Parse(start.Arch);
+            Progress.Line($"Architecture (model_id): {start.Arch}");
+            var blocks = Enumerable.Range(0, ProxylessLayers.Count).Select(i => arch[i] is { IsSkip: false } b ? Invariant($"{b.KernelSize}x{b.KernelSize} e{b.Expansion}") : "skip");
+            Progress.Line(Invariant($"  {RunVerb.Count(ProxylessLayers.Count - arch.SkipCount, "MBConv block")}, {RunVerb.Count(arch.SkipCount, "layer")} skipped (stem stride {start.Config.StemStride}): {string.Join(", ", blocks)}"));
+        }
+
         public override void Started(TrainStart start)
         {
             _start = start;
             if (start.Config.IsDartsSpace()) WriteDartsArchitecture(start);
+            else if (start.Config.IsProxylessSpace()) WriteProxylessArchitecture(start);
             else Progress.Line($"Cell: {start.Arch}");
             Progress.Line(Invariant($"{start.TrainImages} training / {start.TestImages} test images, {RunVerb.Count(start.TrainBatches, "step")} per epoch; {start.Backend}."));
             Progress.Line($"Augmentation: training {start.TrainAugmentation}; test {start.TestAugmentation}.");
@@ -247,6 +263,10 @@ public static class TrainRunner
             {
                 Progress.Line(Invariant(
                     $"Parameters: {start.ParameterCount:N0} ({start.ParameterCount / 1e6:0.00} M), auxiliary head excluded as DARTS and AGNAS count them (the head has {start.AuxiliaryParameterCount:N0})"));
+            }
+            else if (start.Config.IsProxylessSpace())
+            {
+                Progress.Line(Invariant($"Parameters: {start.ParameterCount:N0} ({start.ParameterCount / 1e6:0.00} M)"));
             }
             else
             {

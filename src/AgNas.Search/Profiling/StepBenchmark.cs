@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using AgNas.Autograd;
 using AgNas.Autograd.Modules;
-using AgNas.Autograd.Optim;
+using AgNas.Search.Runs;
 using AgNas.Tensors;
 using AgNas.Tensors.Memory;
 
@@ -44,13 +44,12 @@ public sealed record StepTimings(int Batch, int Steps, double MedianMs, double M
 }
 
 /// <summary>
-/// Times full training steps of a model on random data: forward, softmax cross-entropy, backward,
-/// global gradient-norm clipping at 5, and an SGD step (momentum 0.9, weight decay 3e-4), each step
-/// inside its own <see cref="TensorScope"/>. Warm-up steps run first and are not timed; the peak is
-/// the backend's peak live bytes over the timed steps (parameters, gradients and optimiser state included).
-/// A model that is an <see cref="ITrainingStepNetwork"/> (the DARTS target network) steps as training does
-/// (<see cref="Runs.TrainingEpoch"/>): its per-step hook, its training forward, and the auxiliary head's weighted
-/// cross-entropy added to the loss.
+/// Times full training steps of a model on random data, each inside its own <see cref="TensorScope"/>: zero the gradients,
+/// the runs' training forward and objective (<see cref="TrainingEpoch.Forward"/>: an <see cref="ITrainingStepNetwork"/> such as
+/// the DARTS target network steps as training does, with its auxiliary head's weighted cross-entropy), backward, the recipe's
+/// gradient clip and its SGD step (<see cref="TrainingRecipe"/>; by default the micro spaces' search recipe: SGD lr 0.025,
+/// momentum 0.9, weight decay 3e-4 on every parameter, gradient norm clipped at 5). Warm-up steps run first and are not timed;
+/// the peak is the backend's peak live bytes over the timed steps (parameters, gradients and optimiser state included).
 /// </summary>
 public static class StepBenchmark
 {
@@ -62,12 +61,14 @@ public static class StepBenchmark
     /// <param name="warmup">Untimed steps first.</param>
     /// <param name="backend">Where the images live (the model's backend).</param>
     /// <param name="afterWarmup">Called once between the warm-up and the timed steps (e.g. to reset a profiler).</param>
+    /// <param name="recipe">The optimiser, clip and label smoothing of the step; null = <see cref="SearchConfig"/>'s default recipe.</param>
     /// <exception cref="ArgumentException">batch, steps or warm-up out of range.</exception>
     public static StepTimings Run(Module model, Shape inputPerSample, int classes, int batch, int steps, int warmup, IBackend backend,
-        Action? afterWarmup = null)
+        Action? afterWarmup = null, TrainingRecipe? recipe = null)
     {
         if (batch < 2) throw new ArgumentException($"StepBenchmark: batch = {batch}; batch norm in training needs at least 2.");
         if (steps < 1 || warmup < 0) throw new ArgumentException($"StepBenchmark: steps = {steps}, warm-up = {warmup}; expected steps >= 1, warm-up >= 0.");
+        recipe ??= new SearchConfig().Recipe();
         var dims = new[] { batch }.Concat(inputPerSample).ToArray();
         var shape = new Shape(dims);
         var data = new float[shape.Size];
@@ -77,31 +78,20 @@ public static class StepBenchmark
         using var labels = Tensor.FromArray(labelData, new Shape(batch), backend).DetachFromScope();
 
         model.Train();
-        using var optimizer = new Sgd(model.NamedParameters(), 0.025f, momentum: 0.9f, weightDecay: 3e-4f);
+        using var optimizer = recipe.CreateOptimizer(model.NamedParameters());
         var parameters = model.Parameters().ToList();
+        float smoothing = (float)recipe.LabelSmoothing;
         int stepNumber = 0;
         void Step()
         {
             using var scope = TensorScope.Begin();
             optimizer.ZeroGrad();
-            var loss = Loss(model, new Var(images), labels, ++stepNumber);
-            loss.Backward();
-            GradClip.ClipGradNorm(parameters, 5.0);
+            var (_, _, objective) = TrainingEpoch.Forward(model, new Var(images), labels, 1, ++stepNumber, smoothing);
+            objective.Backward();
+            recipe.ClipGradients(parameters);
             optimizer.Step();
         }
 
         return StepTimings.Measure(Step, batch, steps, warmup, backend, afterWarmup);
-    }
-
-    /// <summary>The training objective of one step: CE(logits), plus weight · CE(auxiliary logits) where the network has an auxiliary head.</summary>
-    private static Var Loss(Module model, Var images, Tensor labels, int step)
-    {
-        if (model is not ITrainingStepNetwork special) return Functional.CrossEntropy(model.Forward(images), labels);
-        special.BeforeTrainingStep(1, step);
-        var output = special.ForwardTraining(images);
-        var main = Functional.CrossEntropy(output.Logits, labels);
-        return output.AuxiliaryLogits is { } auxiliary
-            ? Functional.Add(main, Functional.Scale(Functional.CrossEntropy(auxiliary, labels), output.AuxiliaryWeight))
-            : main;
     }
 }

@@ -107,7 +107,7 @@ public static class RunSettings
     /// <summary>
     /// The keys of the recipe settings added after runs were first written (search and training alike), each with the value every
     /// earlier run had: <c>lr_schedule</c> "cosine", <c>label_smoothing</c> 0, <c>grad_clip_mode</c> "norm",
-    /// <c>weight_decay_scope</c> "all", <c>stem_stride</c> null (no proxyless run existed).
+    /// <c>weight_decay_scope</c> "all", <c>stem_stride</c> null (no proxyless run existed), <c>augment</c> "standard".
     /// </summary>
     public static IReadOnlyList<(string Key, JsonNode? Value)> LegacyRecipeKeys() =>
     [
@@ -116,7 +116,9 @@ public static class RunSettings
         (JsonName(nameof(TrainingRecipe.GradClipMode)), JsonValue.Create(GradClipModes.Norm)),
         (JsonName(nameof(TrainingRecipe.WeightDecayScope)), JsonValue.Create(WeightDecayScopes.All)),
         (JsonName("StemStride"), null),
+        (JsonName("Augment"), JsonValue.Create(Augments.Standard)),
     ];
+
 
     /// <summary>
     /// config.json text with each of <paramref name="legacy"/>'s keys added with its value where the object lacks it (a run written

@@ -51,7 +51,7 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     public const string DefaultWeightDecayScope = WeightDecayScopes.All;
 
     /// <summary>The ProxylessNAS macro space's name (SearchSpaces.Proxyless once that space is merged; the lead reconciles the two).</summary>
-    public const string ProxylessSpace = "proxyless";
+    public const string ProxylessSpace = SearchSpaces.Proxyless;
 
     // The proxyless supernet-training recipe (agnas-facts §4.3, PS/train.py, PS/utils.py, PS/run_train.sh).
     public const int ProxylessEpochs = 120;
@@ -154,6 +154,23 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     public int? StemStride { get; init; }
 
     /// <summary>
+    /// The augmentation preset (<see cref="Augments"/>): "standard" (pad-crop, flip, normalise at the stored size; nb201 and darts) or
+    /// "inception" (RandomResizedCrop, flip, colour jitter; ImageNet NAS); "auto" before resolving (the proxyless recipe: inception on RGB
+    /// data, standard on grey).
+    /// </summary>
+    public string Augment { get; init; } = Augments.Standard;
+
+    /// <summary>
+    /// proxyless: derive under a budget of this many multiply-adds (conv and FC) of the exported network, counted at the searched images'
+    /// size, classes and stem stride (<see cref="Spaces.Proxyless.ProxylessBudgetedDerivation"/>: the blocks of highest total importance that
+    /// fit); null = no bound. It changes only the derivation, so a run keeps its value. Null in other spaces.
+    /// </summary>
+    public long? MaxMacs { get; init; }
+
+    /// <summary>proxyless: derive under this many parameters of the exported network (as <see cref="MaxMacs"/>); null = no bound. Null in other spaces.</summary>
+    public long? MaxParameters { get; init; }
+
+    /// <summary>
     /// Collect the attention importance on un-augmented validation images (normalisation only); with
     /// darts, the α steps' validation batches are un-augmented too.
     /// Off by default: the validation part then goes through the same random crop (and flip, where
@@ -194,6 +211,7 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
                 LearningRateMin = ProxylessLearningRateMin, LrSchedule = ProxylessLrSchedule, Momentum = ProxylessMomentum, Nesterov = ProxylessNesterov,
                 WeightDecay = ProxylessWeightDecay, WeightDecayScope = ProxylessWeightDecayScope, GradClip = ProxylessGradClip,
                 GradClipMode = ProxylessGradClipMode, LabelSmoothing = ProxylessLabelSmoothing, Reduction = ProxylessReduction,
+                Augment = Augments.Auto, CleanValidation = true,
             }
             : new SearchConfig { Space = space, Channels = channels, Layers = layers };
     }
@@ -226,6 +244,7 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     public SearchConfig Resolved() => this with
     {
         StemStride = StemStrides.Resolve(Space, StemStride, Dataset),
+        Augment = Augments.Resolve(Augment, Dataset),
         Device = ResolveDevice(Device),
         DataDir = RunSettings.FullPath(DataDir),
         OutDir = RunSettings.FullPath(OutDir)!,
@@ -278,10 +297,33 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
             if (Layers is < 1) p.Add(new(nameof(Layers), $"{Fmt(Layers)} must be at least 1 where given"));
         }
         if (StemStrides.Problem(Space, StemStride, Dataset) is { } stem) p.Add(stem);
+        if (Augments.Problem(Augment, Dataset) is { } augment) p.Add(augment);
+        p.AddRange(BudgetProblems());
         if (RunSettings.DeviceProblem(Device) is { } device) p.Add(device);
         if (RunSettings.PrefetchProblem(Prefetch) is { } prefetch) p.Add(prefetch);
         if (OutDir.Length == 0) p.Add(new(nameof(OutDir), "is not set"));
         return p;
+    }
+
+    /// <summary>
+    /// The budget's problems: only proxyless has one; bounds are positive; and, for a catalog dataset, some network of the space must fit it
+    /// at the dataset's image size, classes and stem stride (the message names the cheapest network's cost).
+    /// </summary>
+    private IEnumerable<SettingProblem> BudgetProblems()
+    {
+        if (MaxMacs is null && MaxParameters is null) yield break;
+        if (!IsProxyless(Space))
+        {
+            yield return new(MaxMacs is null ? nameof(MaxParameters) : nameof(MaxMacs), $"is a proxyless setting; the {Space} space has no budgeted derivation (leave it out)");
+            yield break;
+        }
+        if (MaxMacs is <= 0) { yield return new(nameof(MaxMacs), $"{MaxMacs} must be a positive number of multiply-adds"); yield break; }
+        if (MaxParameters is <= 0) { yield return new(nameof(MaxParameters), $"{MaxParameters} must be a positive number of parameters"); yield break; }
+        var info = DatasetCatalog.All.FirstOrDefault(d => string.Equals(d.Name, Dataset, StringComparison.OrdinalIgnoreCase));
+        if (info is null || StemStrides.Resolve(Space, StemStride, Dataset) is not int stride) yield break;
+        var settings = new Spaces.Proxyless.ProxylessCostSettings { Resolution = info.Height, InputChannels = info.Channels, Classes = info.ClassCount, StemStride = stride };
+        if (Spaces.Proxyless.ProxylessBudgetedDerivation.Problem(new(MaxMacs, MaxParameters), settings) is { } problem)
+            yield return new(MaxMacs is null ? nameof(MaxParameters) : nameof(MaxMacs), problem.TrimEnd('.'));
     }
 
     /// <summary>Throws when <see cref="Problems"/> finds any.</summary>
@@ -322,7 +364,8 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     /// The exceptions are keys added after runs were first written, each read with the value every earlier run had:
     /// <c>method</c> (absent: "agnas", the only method then), <c>channels</c> and <c>layers</c> (absent: null, as
     /// every earlier run was an nb201 one, which has neither), and the recipe settings (<see cref="RunSettings.LegacyRecipeKeys"/>:
-    /// cosine, no label smoothing, norm clipping, weight decay on all parameters, no stem stride).
+    /// cosine, no label smoothing, norm clipping, weight decay on all parameters, no stem stride, standard augmentation), and
+    /// <c>max_macs</c> and <c>max_parameters</c> (absent: null, no budget).
     /// </summary>
     /// <exception cref="InvalidDataException">Not a JSON object, a missing or unknown key, or a value of the wrong type; the message names <paramref name="source"/>.</exception>
     public static SearchConfig FromJson(string json, string source) =>
@@ -334,6 +377,8 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
         (JsonName(nameof(Method)), JsonValue.Create(SearchMethods.Agnas)),
         (JsonName(nameof(Channels)), null),
         (JsonName(nameof(Layers)), null),
+        (JsonName(nameof(MaxMacs)), null),
+        (JsonName(nameof(MaxParameters)), null),
         .. RunSettings.LegacyRecipeKeys(),
     ]);
 

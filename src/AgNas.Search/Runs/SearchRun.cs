@@ -114,8 +114,9 @@ public static class SearchRun
         var backend = Backends.Get(config.Device);
         var images = config.Subset is int subset ? data.Images.Take(subset) : data.Images;
         var split = SearchSplit.Create(images.Count, config.TrainPortion);
-        var trainAugmentation = Augmentation.Training(data.Info);
-        var validAugmentation = config.CleanValidation ? Augmentation.Evaluation(data.Info) : trainAugmentation;
+        var preset = AugmentationPresets.Get(config.Augment);
+        var trainAugmentation = preset.Training(data.Info);
+        var validAugmentation = config.CleanValidation ? preset.Evaluation(data.Info) : trainAugmentation;
         ulong seed = (ulong)config.Seed;
         using var trainLoader = new DataLoader(images, split.Train, backend, new DataLoaderOptions
         {
@@ -142,7 +143,7 @@ public static class SearchRun
             throw new ArgumentException($"Search: the validation part has {split.Valid.Count} image(s) ({split}); a darts α step needs at least 2. Use more data or a smaller --train-portion.");
 
         var supernet = factory(config.Space, new SupernetSpec(images.Channels, images.ClassCount, config.Reduction, config.AllowNone, config.Seed, method,
-            config.Channels, config.Layers), backend);
+            config.Channels, config.Layers, config.StemStride, config.MaxMacs, config.MaxParameters, images.Height), backend);
         var net = supernet.Network;
         try
         {

@@ -22,8 +22,11 @@ public static class StemStrides
     public static int For(DatasetInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
-        return Math.Max(info.Height, info.Width) <= SmallImageSide ? 1 : 2;
+        return ForSize(info.Height, info.Width);
     }
+
+    /// <summary>The stride <see cref="Auto"/> means for H×W images: 1 when both sides are at most <see cref="SmallImageSide"/>, else 2.</summary>
+    public static int ForSize(int height, int width) => Math.Max(height, width) <= SmallImageSide ? 1 : 2;
 
     /// <summary>The stride <see cref="Auto"/> means for a catalog dataset (case-insensitive), or null when the catalog has no such dataset.</summary>
     public static int? ForDataset(string dataset) =>

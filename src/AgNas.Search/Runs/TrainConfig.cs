@@ -3,6 +3,7 @@ using System.Reflection;
 using AgNas.Search.Data;
 using AgNas.Search.Spaces.Darts;
 using AgNas.Search.Spaces.Nb201;
+using AgNas.Search.Spaces.Proxyless;
 
 namespace AgNas.Search.Runs;
 
@@ -115,6 +116,13 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
     /// <summary>proxyless: the stem convolution's stride, 1 or 2 (null before resolving = auto, <see cref="StemStrides"/>: 1 for images up to 64 px). Null in other spaces.</summary>
     public int? StemStride { get; init; }
 
+    /// <summary>
+    /// The augmentation preset (<see cref="Augments"/>): "standard" (pad-crop, flip, normalise at the stored size; nb201 and darts) or
+    /// "inception" (RandomResizedCrop, flip, colour jitter; ImageNet NAS); "auto" before resolving (the proxyless recipe: inception on RGB
+    /// data, standard on grey).
+    /// </summary>
+    public string Augment { get; init; } = Augments.Standard;
+
     /// <summary>Catalog dataset name (see <see cref="DatasetCatalog.Names"/>); the network trains on its whole training set and is tested on its test set.</summary>
     public string Dataset { get; init; } = DefaultDataset;
 
@@ -210,6 +218,7 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
                 LearningRateMin = ProxylessLearningRateMin, LrSchedule = ProxylessLrSchedule, Momentum = ProxylessMomentum, Nesterov = ProxylessNesterov,
                 WeightDecay = ProxylessWeightDecay, WeightDecayScope = ProxylessWeightDecayScope, GradClip = ProxylessGradClip,
                 GradClipMode = ProxylessGradClipMode, LabelSmoothing = ProxylessLabelSmoothing, Dropout = ProxylessDropout,
+                Augment = Augments.Auto,
             };
         return new TrainConfig { Space = space };
     }
@@ -233,7 +242,7 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
     /// <summary>
     /// This config with the device resolved (<see cref="RunSettings.ResolveDevice"/>), <see cref="DataDir"/>
     /// and <see cref="OutDir"/> made absolute, a valid NB201 <see cref="Arch"/> in its canonical form
-    /// (each node's inputs ascending) and a valid DARTS <see cref="Genotype"/> (name, file or text) as its canonical text,
+    /// (each node's inputs ascending), a valid proxyless <see cref="Arch"/> (AGNAS, a file or a run folder) as its model_id string, and a valid DARTS <see cref="Genotype"/> (name, file or text) as its canonical text,
     /// so that config.json means the same from any working directory and two spellings of one architecture compare
     /// equal, and (proxyless) an auto <see cref="StemStride"/> made the number it means for the dataset (<see cref="StemStrides.Resolve"/>).
     /// A malformed arch or genotype is left as it is, for <see cref="TrainRun"/> to report.
@@ -242,12 +251,25 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
     public TrainConfig Resolved() => this with
     {
         StemStride = StemStrides.Resolve(Space, StemStride, Dataset),
-        Arch = Nb201Arch.TryParse(Arch, out var cell) ? cell.ToString() : Arch,
+        Augment = Augments.Resolve(Augment, Dataset),
+        Arch = IsProxylessSpace() ? TryResolveProxyless(Arch)?.ToString() ?? Arch : Nb201Arch.TryParse(Arch, out var cell) ? cell.ToString() : Arch,
         Genotype = Genotype.Length > 0 && TryResolveGenotype(Genotype) is { } architecture ? architecture.ToString() : Genotype,
         Device = RunSettings.ResolveDevice(Device),
         DataDir = RunSettings.FullPath(DataDir),
         OutDir = RunSettings.FullPath(OutDir)!,
     };
+
+    private static ProxylessArch? TryResolveProxyless(string arch)
+    {
+        try
+        {
+            return arch.Length > 0 ? ProxylessArch.Resolve(arch) : null;
+        }
+        catch (ProxylessArchFormatException)
+        {
+            return null;
+        }
+    }
 
     private static DartsArchitecture? TryResolveGenotype(string genotype)
     {
@@ -300,6 +322,9 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
             p.Add(new(nameof(Dropout), $"{Fmt(Dropout)} is a proxyless setting; the {Space} space's network has no dropout (leave it out)"));
         }
         if (StemStrides.Problem(Space, StemStride, Dataset) is { } stem) p.Add(stem);
+        if (Augments.Problem(Augment, Dataset) is { } augment) p.Add(augment);
+        else if (Cutout > 0 && !string.Equals(Augments.Resolve(Augment, Dataset), Augments.Standard, StringComparison.OrdinalIgnoreCase))
+            p.Add(new(nameof(Cutout), $"{Cutout} applies to the standard augmentation (DARTS' pipeline); augment is {Augments.Resolve(Augment, Dataset)} (use --cutout 0, or --augment standard)"));
         if (string.IsNullOrWhiteSpace(Dataset)) p.Add(new(nameof(Dataset), "is empty"));
         RunSettings.AddSgdProblems(p, Epochs, BatchSize, LearningRate, LearningRateMin, Momentum, Nesterov, WeightDecay);
         TrainingRecipe.AddProblems(p, LrSchedule, LabelSmoothing, GradClipMode, WeightDecayScope);

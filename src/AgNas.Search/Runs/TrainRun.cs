@@ -4,6 +4,7 @@ using AgNas.Autograd.Optim;
 using AgNas.Search.Data;
 using AgNas.Search.Spaces.Darts;
 using AgNas.Search.Spaces.Nb201;
+using AgNas.Search.Spaces.Proxyless;
 using AgNas.Tensors;
 
 namespace AgNas.Search.Runs;
@@ -35,8 +36,6 @@ namespace AgNas.Search.Runs;
 public static class TrainRun
 {
     /// <summary>The spaces whose evaluation network <see cref="Run"/> can build.</summary>
-    /// <remarks>proxyless is accepted by the settings and the command line, but its network is not wired here yet (<see cref="Run"/>
-    /// throws <see cref="NotSupportedException"/> for it).</remarks>
     public static IReadOnlyList<string> Spaces { get; } = [SearchSpaces.Nb201, TrainConfig.DartsSpace, TrainConfig.ProxylessSpace];
 
     /// <summary>
@@ -82,8 +81,10 @@ public static class TrainRun
 
         var backend = Backends.Get(config.Device);
         var images = config.Subset is int subset ? data.Train.Take(subset) : data.Train;
-        var trainAugmentation = Augmentation.Training(data.Info, cutout: config.Cutout);
-        var testAugmentation = Augmentation.Evaluation(data.Info);
+        // Cutout is DARTS' addition to the standard pipeline (config.Problems refuses it with another preset).
+        var preset = AugmentationPresets.Get(config.Augment);
+        var trainAugmentation = preset == AugmentationPresets.Standard ? Augmentation.Training(data.Info, cutout: config.Cutout) : preset.Training(data.Info);
+        var testAugmentation = preset.Evaluation(data.Info);
         ulong seed = (ulong)config.Seed;
         using var trainLoader = new DataLoader(images, Enumerable.Range(0, images.Count).ToArray(), backend, new DataLoaderOptions
         {
@@ -117,7 +118,7 @@ public static class TrainRun
     {
         ArgumentNullException.ThrowIfNull(config);
         if (config.IsDartsSpace()) ParseGenotype(config, genotypeSource);
-        else if (config.IsProxylessSpace()) return; // its arch parser arrives with the space (the lead wires it)
+        else if (config.IsProxylessSpace()) ParseProxylessArch(config);
         else ParseArch(config);
     }
 
@@ -129,6 +130,16 @@ public static class TrainRun
         ArgumentNullException.ThrowIfNull(config);
         if (!config.IsNb201Space()) throw UnknownSpace(config);
         return Nb201Arch.Parse(config.Arch);
+    }
+
+    /// <summary>The config's ProxylessNAS architecture (<see cref="ProxylessArch.Resolve"/>: AGNAS, a model_id string, or a file or run folder).</summary>
+    /// <exception cref="ArgumentException">The space is not proxyless.</exception>
+    /// <exception cref="ProxylessArchFormatException">Malformed, unreadable, or a block not allowed in its layer (one line naming the layer).</exception>
+    public static ProxylessArch ParseProxylessArch(TrainConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (!config.IsProxylessSpace()) throw UnknownSpace(config);
+        return ProxylessArch.Resolve(config.Arch, "--arch");
     }
 
     /// <summary>The config's DARTS architecture (<see cref="DartsArchitecture.Resolve"/>: a name, a file or text).</summary>
@@ -153,8 +164,17 @@ public static class TrainRun
     {
         ulong seed = (ulong)config.Seed;
         if (config.IsProxylessSpace())
-            throw new NotSupportedException(
-                $"Training: the {TrainConfig.ProxylessSpace} network is not wired into agnas train yet (its settings are; the network arrives with the ProxylessNAS space).");
+        {
+            var proxyless = new ProxylessNetwork(new ProxylessNetworkConfig(ParseProxylessArch(config))
+            {
+                InputChannels = images.Channels,
+                Classes = images.ClassCount,
+                StemStride = config.StemStride!.Value,
+                Dropout = config.Dropout!.Value,
+                Seed = seed,
+            }, backend);
+            return new BuiltNetwork(proxyless, proxyless.Config.Arch.ToString(), proxyless.ParameterCount(), 0, null, null);
+        }
         if (config.IsDartsSpace())
         {
             var architecture = ParseGenotype(config);

@@ -120,7 +120,7 @@ public sealed class TrainingEpoch
                 schedule?.Set(epoch, step);
                 using var scope = TensorScope.Begin();
                 sgd.ZeroGrad();
-                var (logits, lossVar, objective) = Forward(new Var(batch.Images), batch.Labels, epoch, step);
+                var (logits, lossVar, objective) = Forward(_net, new Var(batch.Images), batch.Labels, epoch, step, (float)_recipe.LabelSmoothing);
                 if (_backend.HasNonFinite(objective.Data))
                     throw NonFinite(loader.BatchesPerEpoch, epoch, step, objective.Data.Item(), sgd.LearningRate, completed, "training loss", "the weights");
                 objective.Backward();
@@ -136,13 +136,17 @@ public sealed class TrainingEpoch
         return new TrainTotals(lossSum, correct, images, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>The training forward of one step: the logits, their (label-smoothed) cross-entropy, and the loss to minimise (the same Var unless an auxiliary head adds its term).</summary>
-    private (Var Logits, Var Loss, Var Objective) Forward(Var images, Tensor labels, int epoch, int step)
+    /// <summary>
+    /// The training forward of one step of <paramref name="net"/> (every run's, and what <c>agnas bench</c> times): the logits, their
+    /// cross-entropy with label smoothing <paramref name="smoothing"/>, and the loss to minimise (the same Var unless an auxiliary head
+    /// adds its weighted term). An <see cref="ITrainingStepNetwork"/> is told (<paramref name="epoch"/>, <paramref name="step"/>) first.
+    /// </summary>
+    public static (Var Logits, Var Loss, Var Objective) Forward(Module net, Var images, Tensor labels, int epoch, int step, float smoothing)
     {
-        float smoothing = (float)_recipe.LabelSmoothing;
-        if (_net is not ITrainingStepNetwork special)
+        ArgumentNullException.ThrowIfNull(net);
+        if (net is not ITrainingStepNetwork special)
         {
-            var plain = _net.Forward(images);
+            var plain = net.Forward(images);
             var loss = Functional.CrossEntropy(plain, labels, smoothing);
             return (plain, loss, loss);
         }

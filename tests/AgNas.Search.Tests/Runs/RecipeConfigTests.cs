@@ -115,7 +115,10 @@ public class RecipeConfigTests
         var darts = Assert.Single((ok with { Method = "darts" }).SettingProblems());
         Assert.Equal("--method darts is not built for the proxyless space; use agnas", darts.Describe("--method"));
         Assert.Contains("stem stride 3 must be 1 or 2", Assert.Single((ok with { StemStride = 3 }).Problems()));
-        Assert.Contains("auto needs the image size of a catalog dataset", Assert.Single((ok with { Dataset = "quadrants" }).Problems()));
+        var uncatalogued = (ok with { Dataset = "quadrants" }).SettingProblems();
+        Assert.Equal(["StemStride", "Augment"], uncatalogued.Select(x => x.Member));
+        Assert.Contains("auto needs the image size of a catalog dataset", uncatalogued[0].ToString());
+        Assert.Contains("auto needs a catalog dataset", uncatalogued[1].ToString());
         Assert.Contains("stem stride 2 is a proxyless setting", Assert.Single((new SearchConfig { OutDir = "x", StemStride = 2 }).Problems()));
     }
 

@@ -212,15 +212,35 @@ public class TrainRunTests
     }
 
     [Fact]
-    public void TheProxylessNetworkIsNotWiredYetAndSaysSo()
+    public void TheProxylessNetworkTrainsWithItsRecipeAndResumesExactly()
     {
         using var dir = new TempDir();
         var config = TrainConfig.ForSpace(TrainConfig.ProxylessSpace) with
         {
-            Arch = "1 1 -1 2 1 -1 5 1 1 -1 5 1 1 -1 1 4 3 -1 5 5 5", Dataset = "quadrants", StemStride = 1, Epochs = 1, BatchSize = 16, OutDir = dir.Path,
+            Arch = "1 1 -1 2 1 -1 5 1 1 -1 5 1 1 -1 1 4 3 -1 5 5 5", Dataset = "quadrants", StemStride = 1, Augment = "standard", Epochs = 2, BatchSize = 16,
+            OutDir = Path.Combine(dir.Path, "whole"), Plots = false,
         };
-        var e = Assert.Throws<NotSupportedException>(() => TrainRun.Run(config, Data));
-        Assert.Contains("not wired", e.Message);
+        var whole = TrainRun.Run(config, Data);
+        Assert.Equal(2, whole.CompletedEpochs);
+        var weights = Safetensors.Load(Path.Combine(config.OutDir, RunFolder.CheckpointFile), CpuBackend.Instance);
+        try
+        {
+            // AGNAS skips 5 of the 21 layers: 16 blocks, and the dropout sits before the classifier (no parameters).
+            Assert.Contains("blocks.15.project.1.weight", weights.Keys);
+            Assert.DoesNotContain(weights.Keys, k => k.StartsWith("blocks.16.", StringComparison.Ordinal));
+            Assert.Contains("classifier.bias", weights.Keys);
+        }
+        finally
+        {
+            foreach (var t in weights.Values) t.Dispose();
+        }
+
+        // Interrupted in epoch 2 and resumed, it ends where the uninterrupted run did (linear per-step schedule, dropout seeds per step).
+        var parts = config with { OutDir = Path.Combine(dir.Path, "parts") };
+        using var cts = new CancellationTokenSource();
+        Assert.Equal(1, TrainRun.Run(parts, Data, new CancelAt(cts, 2, 1), cancellation: cts.Token).CompletedEpochs);
+        Assert.Equal(2, TrainRun.Run(parts, Data, resume: true).CompletedEpochs);
+        AssertSameRun(config.OutDir, parts.OutDir);
     }
 
     /// <summary>Same tensors (named when they differ), same file bytes, same metrics (timings aside).</summary>

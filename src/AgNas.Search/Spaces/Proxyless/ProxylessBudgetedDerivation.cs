@@ -52,6 +52,32 @@ public static class ProxylessBudgetedDerivation
             unconstrained, unconstrainedImportance, unconstrainedCost);
     }
 
+    /// <summary>
+    /// Why no network can fit <paramref name="budget"/> at <paramref name="settings"/> (a negative bound, or one below the cheapest
+    /// network; the message names the minimum), or null when some network fits. Checked before a search starts, so that a budget no
+    /// architecture meets is refused at once, not after the first epoch.
+    /// </summary>
+    public static string? Problem(ProxylessBudget budget, ProxylessCostSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(budget);
+        ArgumentNullException.ThrowIfNull(settings);
+        try
+        {
+            budget.Validate();
+            settings.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+        var costs = ProxylessCost.Candidates(settings);
+        var fixedCost = ProxylessCost.Fixed(settings);
+        var uniform = ProxylessLayers.All
+            .Select(l => (IReadOnlyList<BudgetOption>)[.. costs[l.Index].Select(c => new BudgetOption(0, c))])
+            .ToList();
+        return BudgetedChoice.Solve(uniform, fixedCost, budget) is null ? Infeasible(costs, fixedCost, budget, settings) : null;
+    }
+
     /// <summary>Σ over layers of the importance of <paramref name="arch"/>'s candidate, in layer order.</summary>
     public static double Total(IReadOnlyList<double[]> normalizedImportance, ProxylessArch arch)
     {

@@ -35,6 +35,28 @@ public static class ProxylessDerivation
             Files: new Dictionary<string, string> { [ProxylessArch.JsonFile] = arch.ToJson() + "\n" });
     }
 
+    /// <summary>
+    /// The derivation under <paramref name="budget"/> (<see cref="ProxylessBudgetedDerivation"/>): the architecture of highest total
+    /// normalised importance whose network, at <paramref name="settings"/>, fits; the edges' choices are its blocks, and
+    /// <c>budget.json</c> (<see cref="ProxylessBudgetFile"/>) joins <c>arch.json</c> with what the unconstrained argmax would have cost.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Derive"/>, or no network fits the budget.</exception>
+    public static DerivedArchitecture DeriveWithin(IReadOnlyList<double[]> importance, ProxylessBudget budget, ProxylessCostSettings settings)
+    {
+        var normalized = Normalize(importance);
+        var result = ProxylessBudgetedDerivation.Derive(normalized, budget, settings);
+        var arch = result.Arch;
+        var edges = ProxylessLayers.All
+            .Select(l => new EdgeImportance(l.Label, normalized[l.Index].ToImmutableArray(), arch.CandidateIndex(l.Index)))
+            .ToImmutableArray();
+        return new DerivedArchitecture(arch.ToString(), arch.SkipCount, ProxylessBlockRegistry.CandidateNames, edges,
+            Files: new Dictionary<string, string>
+            {
+                [ProxylessArch.JsonFile] = arch.ToJson() + "\n",
+                [ProxylessBudgetFile.Name] = ProxylessBudgetFile.Write(budget, settings, result),
+            });
+    }
+
     /// <summary>Step 1: each layer's vector divided by its C_out. A new array per layer.</summary>
     /// <exception cref="ArgumentException">As <see cref="Derive"/>.</exception>
     public static double[][] Normalize(IReadOnlyList<double[]> importance)

@@ -99,7 +99,8 @@ public sealed class ProxylessSupernet : Module, ISearchSupernet
 
     /// <summary>The model_id by <see cref="ProxylessDerivation"/> (agnas-facts §2.3) from one raw importance vector per attention module.</summary>
     /// <exception cref="ArgumentException">Wrong number or length of vectors, or a non-finite value.</exception>
-    public DerivedArchitecture Derive(IReadOnlyList<double[]> importance) => ProxylessDerivation.Derive(importance);
+    public DerivedArchitecture Derive(IReadOnlyList<double[]> importance) =>
+        Config.Budget is { } budget ? ProxylessDerivation.DeriveWithin(importance, budget, Config.CostSettings()) : ProxylessDerivation.Derive(importance);
 
     /// <summary>Images (B, C_in, H, W) → logits (B, classes).</summary>
     /// <exception cref="ArgumentException">x is not (B, C_in, H, W).</exception>

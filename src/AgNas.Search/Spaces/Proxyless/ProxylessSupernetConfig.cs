@@ -22,6 +22,21 @@ public sealed record ProxylessSupernetConfig
     /// </summary>
     public int StemStride { get; init; } = ProxylessLayers.DefaultStemStride;
 
+    /// <summary>
+    /// A size budget for the derivation (<see cref="ProxylessBudgetedDerivation"/>): the layers' blocks of highest total importance whose
+    /// exported network fits it; null = the plain per-layer argmax.
+    /// </summary>
+    public ProxylessBudget? Budget { get; init; }
+
+    /// <summary>The image side (H = W, pixels) at which <see cref="Budget"/>'s multiply-adds are counted: the searched images'.</summary>
+    public int BudgetResolution { get; init; } = 224;
+
+    /// <summary>The cost settings of the network this supernet's derivation exports (its images, classes and stem stride).</summary>
+    public ProxylessCostSettings CostSettings() => new()
+    {
+        Resolution = BudgetResolution, InputChannels = InputChannels, Classes = Classes, StemStride = StemStride,
+    };
+
     /// <summary>Seed of the initial weights.</summary>
     public ulong Seed { get; init; }
 
@@ -34,6 +49,8 @@ public sealed record ProxylessSupernetConfig
         if (Classes < 1) problems.Add($"Classes = {Classes} (expected >= 1)");
         if (Reduction < 1) problems.Add($"Reduction = {Reduction} (expected >= 1)");
         if (StemStride is not (1 or 2)) problems.Add($"StemStride = {StemStride} (expected 1 or 2)");
+        if (BudgetResolution < 1) problems.Add($"BudgetResolution = {BudgetResolution} (expected >= 1)");
+        if (Budget is not null && problems.Count == 0 && ProxylessBudgetedDerivation.Problem(Budget, CostSettings()) is { } budget) problems.Add(budget);
         if (problems.Count > 0)
             throw new ArgumentException($"ProxylessSupernetConfig: {string.Join("; ", problems)}.");
     }
