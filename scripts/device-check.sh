@@ -13,6 +13,8 @@
 #   agnas bench --model attention --device cuda --batch 64 --input 64x32x32   (fused kernels' GB/s against a copy)
 #   agnas bench --space darts --device cuda --batch 64; --model darts-net --batch 96   (the DARTS space)
 #   python3 bench/torch/nb201_peer.py --device cuda --batch 64       the PyTorch eager peer
+#   agnas selftest --space proxyless; bench --space proxyless --batch 32 --input 3x224x224; --model proxyless-net
+#   python3 bench/torch/proxyless_peer.py --device cuda --batch 32 --input 3x224x224   (the macro space's peer)
 # and ends with a summary: each step's status and seconds, our images/s, PyTorch's and the ratio
 # (also written to LOGS/summary.json). Without a GPU the CUDA steps are reported as skipped with
 # the reason, and the CPU-side steps (and the peer, on the CPU, as a smoke test) still run.
@@ -338,6 +340,31 @@ else
     grep '^{' "$logs/peer.log" | tail -n 1 >"$peer_json" || true
 fi
 
+# ---- the macro space: ProxylessNAS supernet and exported network, ours and the peer -----------------
+proxyless_json=$logs/proxyless-cuda.json
+proxyless_peer_json=$logs/proxyless-peer.json
+if ((run_cuda)); then
+    run_step selftest-proxyless-cuda "agnas selftest --device cuda --space proxyless" 60 \
+        env LD_LIBRARY_PATH="$agnas_ld_path" "$bin" selftest --device cuda --space proxyless --filter Relu6 --batch 4 --size 32
+    run_step proxyless-cuda "agnas bench --space proxyless --device cuda --batch 32 --input 3x224x224" 90 \
+        env LD_LIBRARY_PATH="$agnas_ld_path" "$bin" bench --space proxyless --device cuda --batch 32 --input 3x224x224 --steps 3 --warmup 1 \
+        --json "$proxyless_json"
+    run_step proxyless-net-cuda "agnas bench --model proxyless-net --device cuda --batch 128 --input 3x224x224" 60 \
+        env LD_LIBRARY_PATH="$agnas_ld_path" "$bin" bench --model proxyless-net --device cuda --batch 128 --input 3x224x224 --steps 3 --warmup 1
+else
+    for s in "selftest-proxyless-cuda|agnas selftest --device cuda --space proxyless" \
+        "proxyless-cuda|agnas bench --space proxyless --device cuda --batch 32 --input 3x224x224" \
+        "proxyless-net-cuda|agnas bench --model proxyless-net --device cuda --batch 128 --input 3x224x224"; do
+        skip_step "${s%%|*}" "${s#*|}" "$no_gpu_note"
+    done
+fi
+if ((has_gpu)) && command -v "$python" >/dev/null 2>&1; then
+    # The same supernet step in PyTorch eager (10 classes, as agnas bench), strict float32 as above.
+    run_step proxyless-peer "pytorch proxyless peer --device cuda --batch 32 --input 3x224x224" 90 env PYTHONUNBUFFERED=1 "$python" \
+        bench/torch/proxyless_peer.py --device cuda --batch 32 --input 3x224x224 --classes 10 --steps 3 --warmup 1 --no-tf32
+    grep '^{' "$logs/proxyless-peer.log" | tail -n 1 >"$proxyless_peer_json" || true
+fi
+
 # ---- summary -------------------------------------------------------------------------------------
 jget() { # jget FILE KEY: a top-level scalar of a flat-enough JSON file; empty when absent or null
     [[ -s $1 ]] || return 0
@@ -381,6 +408,17 @@ if [[ -n $ours_ips && -n $peer_ips ]]; then
     ours_params=$(jget "$ours_json" params) peer_params=$(jget "$peer_json" params)
     [[ $ours_params == "$peer_params" ]] || echo "  warning: the parameter counts differ ($ours_params vs $peer_params): the two networks are not the same"
 fi
+
+p_ours=$(jget "$proxyless_json" images_per_s)
+p_peer=""
+[[ $(jget "$proxyless_peer_json" device) == cuda* ]] && p_peer=$(jget "$proxyless_peer_json" images_per_s)
+echo
+echo "ProxylessNAS-space supernet training step, batch 32, 3x224x224 (median of 3 steps after 1 warm-up):"
+[[ -n $p_ours ]] && printf '  agnas    %9.2f ms/step %10.1f images/s   peak %s   %s parameters\n' "$(jget "$proxyless_json" median_ms_per_step)" "$p_ours" \
+    "$(fmt_bytes "$(jget "$proxyless_json" peak_bytes)")" "$(jget "$proxyless_json" params)" || echo "  agnas    no result"
+[[ -n $p_peer ]] && printf '  pytorch  %9.2f ms/step %10.1f images/s   peak %s   %s parameters\n' "$(jget "$proxyless_peer_json" median_ms_per_step)" "$p_peer" \
+    "$(fmt_bytes "$(jget "$proxyless_peer_json" peak_bytes)")" "$(jget "$proxyless_peer_json" params)" || echo "  pytorch  no GPU result"
+[[ -n $p_ours && -n $p_peer ]] && echo "  ratio    agnas / pytorch images/s = $(awk -v a="$p_ours" -v b="$p_peer" 'BEGIN { printf "%.3f", a / b }')"
 
 status=0
 ((failed > 0)) && status=1

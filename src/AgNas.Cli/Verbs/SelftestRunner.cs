@@ -1,5 +1,8 @@
+using AgNas.Search;
 using AgNas.Search.Profiling;
+using AgNas.Search.Runs;
 using AgNas.Search.Spaces.Nb201;
+using AgNas.Search.Spaces.Proxyless;
 using AgNas.Tensors;
 using AgNas.Tensors.Checks;
 using AgNas.Tensors.Cpu;
@@ -17,6 +20,8 @@ public static class SelftestRunner
     public static int Run(SelftestOptions options, CliContext context)
     {
         if (options.Batch < 2) throw new UsageException($"--batch {options.Batch}: a training step needs at least 2 images (batch norm).");
+        if (!options.Space.Equals("nb201", StringComparison.OrdinalIgnoreCase) && !options.Space.Equals(SearchSpaces.Proxyless, StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"--space '{options.Space}': expected nb201 or {SearchSpaces.Proxyless}.");
         if (options.Size < 4 || options.Size % 4 != 0) throw new UsageException($"--size {options.Size}: expected a positive multiple of 4 (the supernet halves it twice).");
         var cases = BackendConformance.All.Where(c => c.Name.Contains(options.Filter, StringComparison.OrdinalIgnoreCase)).ToList();
         if (cases.Count == 0)
@@ -56,13 +61,26 @@ public static class SelftestRunner
 
         if (!options.SkipStep)
         {
-            var config = new Nb201SupernetConfig { Classes = 10, CellsPerStage = 3, Seed = 1 };
-            context.Error.MarkupLine($"[grey]supernet step: NAS-Bench-201, C = {config.Channels}, {config.CellsPerStage} cells per stage, batch {options.Batch}, 3×{options.Size}×{options.Size}, 2 steps...[/]");
-            var comparisons = SupernetStepCheck.Run(reference, backend, config, options.Batch, options.Size, steps: 2);
+            bool proxyless = options.Space.Equals(SearchSpaces.Proxyless, StringComparison.OrdinalIgnoreCase);
+            string what = proxyless ? "ProxylessNAS-space" : "NAS-Bench-201";
+            IReadOnlyList<StepComparison> comparisons;
+            if (proxyless)
+            {
+                var config = new ProxylessSupernetConfig { Classes = 10, StemStride = StemStrides.ForSize(options.Size, options.Size), Seed = 1 };
+                context.Error.MarkupLine($"[grey]supernet step: {what}, 21 choice layers, stem stride {config.StemStride}, batch {options.Batch}, 3×{options.Size}×{options.Size}, 2 steps...[/]");
+                comparisons = SupernetStepCheck.Run(reference, backend, b => new ProxylessSupernet(config, b), new Shape(3, options.Size, options.Size), config.Classes,
+                    options.Batch, steps: 2, recipe: SearchConfig.ForSpace(SearchSpaces.Proxyless).Recipe());
+            }
+            else
+            {
+                var config = new Nb201SupernetConfig { Classes = 10, CellsPerStage = 3, Seed = 1 };
+                context.Error.MarkupLine($"[grey]supernet step: {what}, C = {config.Channels}, {config.CellsPerStage} cells per stage, batch {options.Batch}, 3×{options.Size}×{options.Size}, 2 steps...[/]");
+                comparisons = SupernetStepCheck.Run(reference, backend, config, options.Batch, options.Size, steps: 2);
+            }
             int stepFailed = comparisons.Count(c => !c.Passed);
             var worst = comparisons.OrderByDescending(c => c.MaxAbsError).First();
             var step = new Table().Border(TableBorder.Rounded)
-                .Title($"NAS-Bench-201 supernet training step, {backend.Device} against the cpu (atol {SupernetStepCheck.Atol:g1}, rtol {SupernetStepCheck.Rtol:g1})")
+                .Title($"{what} supernet training step, {backend.Device} against the cpu (atol {SupernetStepCheck.Atol:g1}, rtol {SupernetStepCheck.Rtol:g1})")
                 .AddColumn("quantity").AddColumn(new TableColumn("elements").RightAligned()).AddColumn(new TableColumn("max abs err").RightAligned()).AddColumn("result");
             foreach (var c in comparisons.Where(c => !c.Name.Contains('.') || !c.Passed || c == worst))
                 step.AddRow(Markup.Escape(c.Name), c.Elements.ToString("N0"), c.MaxAbsError.ToString("0.00e+00"), c.Passed ? "[green]pass[/]" : "[red]FAIL[/]");

@@ -45,15 +45,7 @@ public sealed class ProxylessSupernet : Module, ISearchSupernet
         Stem = RegisterModule("stem", ProxylessSkeleton.Stem(config.InputChannels, config.StemStride, generator, backend));
         FirstBlock = RegisterModule("first_block", ProxylessSkeleton.FirstBlock(generator, backend));
         Layers = RegisterModule("layers", new ModuleList<MixedChoice>());
-        foreach (var layer in ProxylessLayers.All)
-        {
-            var candidates = ProxylessBlockRegistry.CandidatesOf(layer);
-            Layers.Append(new MixedChoice(
-                candidates.Select(b => b.Create(layer.InChannels, layer.OutChannels, layer.Stride, generator, backend)).ToList(),
-                layer.OutChannels,
-                () => new AttentionModule(candidates.Count, layer.OutChannels, config.Reduction, generator, backend),
-                $"proxyless {layer.Label}"));
-        }
+        foreach (var layer in ProxylessLayers.All) Layers.Append(ChoiceLayer(layer, config.Reduction, generator, backend));
         Head = RegisterModule("head", ProxylessSkeleton.Head(generator, backend));
         Classifier = RegisterModule("classifier", new Linear(ProxylessLayers.HeadChannels, config.Classes, bias: true, generator, backend));
         foreach (var (_, module) in NamedModules())
@@ -61,6 +53,23 @@ public sealed class ProxylessSupernet : Module, ISearchSupernet
             if (module is Conv2d conv) Initializers.KaimingNormal(conv.Weight.Data, generator);
         }
         AttentionModules = Layers.Items.Select(choice => choice.Attention).ToImmutableArray();
+    }
+
+    /// <summary>
+    /// One choice layer (agnas-facts §1.3): the layer's candidate blocks (<see cref="ProxylessBlockRegistry.CandidatesOf"/>: the six
+    /// MBConv blocks, and skip where the layer allows it) in one <see cref="MixedChoice"/> with its attention module over K·C_out
+    /// channels (hidden ⌊K·C_out / r⌋). Weights are drawn from <paramref name="generator"/>, candidates first.
+    /// </summary>
+    public static MixedChoice ChoiceLayer(ProxylessLayer layer, int reduction, Generator generator, IBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(backend);
+        var candidates = ProxylessBlockRegistry.CandidatesOf(layer);
+        return new MixedChoice(
+            candidates.Select(b => b.Create(layer.InChannels, layer.OutChannels, layer.Stride, generator, backend)).ToList(),
+            layer.OutChannels,
+            () => new AttentionModule(candidates.Count, layer.OutChannels, reduction, generator, backend),
+            $"proxyless {layer.Label}");
     }
 
     private static ProxylessSupernetConfig Checked(ProxylessSupernetConfig config)
