@@ -129,6 +129,8 @@ public static class RunPlots
         var multiplot = new Multiplot();
         multiplot.AddPlots(Math.Max(edges, 1));
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows, columns);
+        // The legend goes on the first panel with the most candidates (a macro layer that may be skipped lists skip as well).
+        int legendPanel = Enumerable.Range(0, edges).DefaultIfEmpty(0).MaxBy(e => e < edges ? last.Edges[e].Candidates.Count : 0);
         for (int e = 0; e < edges; e++)
         {
             var plot = multiplot.GetPlot(e);
@@ -142,7 +144,7 @@ public static class RunPlots
             }
             plot.Title($"{last.Edges[e].Name} → {last.Edges[e].ChosenName}", size: 12);
             IntegerEpochTicks(plot);
-            if (e == 0) plot.ShowLegend(Alignment.LowerLeft);
+            if (e == legendPanel) plot.ShowLegend(Alignment.LowerLeft);
             else plot.HideLegend();
             if (e / columns == rows - 1) plot.XLabel("epoch", size: 11);
             if (e % columns == 0) plot.YLabel("importance share", size: 11);
