@@ -48,6 +48,10 @@ public class ConvTests
         new(1, 2, 7, 6, 2, 3, 3, 1, 0, 1, 2),
         new(2, 3, 10, 9, 3, 3, 3, 3, 2, 2, 3),
         new(2, 1, 6, 5, 1, 3, 3, 1, 1, 1, 1, Bias: true, ViewIn: true, ViewOut: true),
+        // depthwise on planes of at most 16 outputs (the direct path): a 7×7 kernel on a 2×2 map (4 valid taps of 49), 5×5 on 4×3, dilated.
+        new(2, 3, 2, 2, 3, 7, 7, 1, 3, 1, 3, Bias: true),
+        new(2, 4, 4, 3, 4, 5, 5, 1, 2, 1, 4, ViewIn: true, ViewOut: true),
+        new(1, 2, 3, 4, 2, 3, 3, 1, 2, 2, 2),
     };
 
     [Theory]

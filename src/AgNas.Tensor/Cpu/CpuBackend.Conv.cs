@@ -251,7 +251,8 @@ public sealed unsafe partial class CpuBackend
 
     // ---- depthwise ------------------------------------------------------------------------------
     //
-    // Each (sample, channel) plane is copied into a zero-padded (H+2p, W+2p) scratch plane, so no tap
+    // Small planes and strided convolutions are computed directly over each output's valid taps (see
+    // UseDirectDepthwise). Otherwise each (sample, channel) plane is copied into a zero-padded (H+2p, W+2p) scratch plane, so no tap
     // needs bounds checks. At stride 1 the output is accumulated with the padded row stride Wp: tap
     // (ky, kx) is then one contiguous multiply-add over the whole plane, shifted by ky·d·Wp + kx·d,
     // instead of Ho short row operations; columns Wo..Wp of each accumulator row are junk and dropped.
@@ -272,17 +273,121 @@ public sealed unsafe partial class CpuBackend
         public int TapOffset(Conv2dGeometry g, int ky, int kx) => (ky * Wp + kx) * g.Dilation;
     }
 
-    /// <summary>Runs body(sample, channel, scratch) over every (sample, channel) with one pooled scratch array per worker.</summary>
+    /// <summary>
+    /// Runs body(sample, channel, scratch) over every (sample, channel), in chunks of consecutive planes with one pooled scratch
+    /// array per chunk: a macro supernet's late layers have 10⁵ planes of 2×2 pixels per call, where a delegate call and a scratch
+    /// rent per plane would cost more than the plane's arithmetic.
+    /// </summary>
     private static void ForEachPlane(Conv2dGeometry g, int scratch, Action<int, int, float[]> body)
     {
-        Parallel.For(0, g.B * g.I,
-            () => ArrayPool<float>.Shared.Rent(scratch),
-            (i, _, buffer) =>
+        int planes = g.B * g.I;
+        // About 8 chunks per core, each at least a few thousand multiply-adds.
+        int perPlane = Math.Max(1, g.OutPlane * g.KH * g.KW);
+        int chunk = Math.Clamp(planes / (8 * Environment.ProcessorCount), 1, Math.Max(1, 65536 / perPlane));
+        int chunks = (planes + chunk - 1) / chunk;
+        Parallel.For(0, chunks, ci =>
+        {
+            var buffer = ArrayPool<float>.Shared.Rent(Math.Max(scratch, 1));
+            try
             {
-                body(i / g.I, i % g.I, buffer);
-                return buffer;
-            },
-            buffer => ArrayPool<float>.Shared.Return(buffer));
+                int end = Math.Min(planes, (ci + 1) * chunk);
+                for (int i = ci * chunk; i < end; i++) body(i / g.I, i % g.I, buffer);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(buffer);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Whether a depthwise plane goes through the direct path (<see cref="DirectTaps"/>): small output planes, where the padded
+    /// scratch copy and one vector call per tap cost more than the arithmetic (a 7×7 kernel on a 2×2 map has 4 valid taps of 49
+    /// per output), and strided convolutions, whose padded path is scalar anyway.
+    /// </summary>
+    private static bool UseDirectDepthwise(Conv2dGeometry g) => g.Stride != 1 || g.OutPlane <= DirectPlaneLimit;
+
+    /// <summary>Output planes up to this many pixels take the direct path at stride 1 (8×8: timed on the 2-core machine, macro supernet at 28 px).</summary>
+    internal const int DirectPlaneLimit = 16;
+
+    /// <summary>The taps [lo, hi) of one axis whose input coordinate start + k·d lies in [0, size).</summary>
+    private static (int Lo, int Hi) DirectTaps(int start, int size, int kernel, int dilation)
+    {
+        int lo = start >= 0 ? 0 : (-start + dilation - 1) / dilation;
+        int hi = size - start <= 0 ? 0 : Math.Min(kernel, (size - start + dilation - 1) / dilation);
+        return (lo, Math.Max(lo, hi));
+    }
+
+    /// <summary>y(Ho, Wo) of one plane ← b + Σ over the valid taps of w·x, each output summed in tap order.</summary>
+    private static void DirectForward(float* dst, float* src, float* wc, float b, Conv2dGeometry g)
+    {
+        int s = g.Stride, d = g.Dilation, pad = g.Padding;
+        for (int oy = 0; oy < g.Ho; oy++)
+        {
+            int iy0 = oy * s - pad;
+            var (kyLo, kyHi) = DirectTaps(iy0, g.H, g.KH, d);
+            for (int ox = 0; ox < g.Wo; ox++)
+            {
+                int ix0 = ox * s - pad;
+                var (kxLo, kxHi) = DirectTaps(ix0, g.W, g.KW, d);
+                float sum = b;
+                for (int ky = kyLo; ky < kyHi; ky++)
+                {
+                    float* row = src + (long)(iy0 + ky * d) * g.W + ix0;
+                    float* wrow = wc + ky * g.KW;
+                    for (int kx = kxLo; kx < kxHi; kx++) sum += wrow[kx] * row[kx * d];
+                }
+                dst[oy * g.Wo + ox] = sum;
+            }
+        }
+    }
+
+    /// <summary>dx(H, W) of one plane ← Σ over outputs (in order) and their valid taps of w·dy (the transpose of <see cref="DirectForward"/>).</summary>
+    private static void DirectBackwardData(float* dst, float* grad, float* wc, Conv2dGeometry g)
+    {
+        int s = g.Stride, d = g.Dilation, pad = g.Padding;
+        new Span<float>(dst, g.InPlane).Clear();
+        for (int oy = 0; oy < g.Ho; oy++)
+        {
+            int iy0 = oy * s - pad;
+            var (kyLo, kyHi) = DirectTaps(iy0, g.H, g.KH, d);
+            for (int ox = 0; ox < g.Wo; ox++)
+            {
+                int ix0 = ox * s - pad;
+                var (kxLo, kxHi) = DirectTaps(ix0, g.W, g.KW, d);
+                float gv = grad[oy * g.Wo + ox];
+                for (int ky = kyLo; ky < kyHi; ky++)
+                {
+                    float* row = dst + (long)(iy0 + ky * d) * g.W + ix0;
+                    float* wrow = wc + ky * g.KW;
+                    for (int kx = kxLo; kx < kxHi; kx++) row[kx * d] += wrow[kx] * gv;
+                }
+            }
+        }
+    }
+
+    /// <summary>part(kH·kW) of one plane ← Σ over outputs (in order) of dy·x at each valid tap; taps that never see the image stay 0.</summary>
+    private static void DirectBackwardFilter(float* part, float* grad, float* src, Conv2dGeometry g)
+    {
+        int s = g.Stride, d = g.Dilation, pad = g.Padding;
+        new Span<float>(part, g.KH * g.KW).Clear();
+        for (int oy = 0; oy < g.Ho; oy++)
+        {
+            int iy0 = oy * s - pad;
+            var (kyLo, kyHi) = DirectTaps(iy0, g.H, g.KH, d);
+            for (int ox = 0; ox < g.Wo; ox++)
+            {
+                int ix0 = ox * s - pad;
+                var (kxLo, kxHi) = DirectTaps(ix0, g.W, g.KW, d);
+                float gv = grad[oy * g.Wo + ox];
+                for (int ky = kyLo; ky < kyHi; ky++)
+                {
+                    float* row = src + (long)(iy0 + ky * d) * g.W + ix0;
+                    float* prow = part + ky * g.KW;
+                    for (int kx = kxLo; kx < kxHi; kx++) prow[kx] += gv * row[kx * d];
+                }
+            }
+        }
     }
 
     /// <summary>padded(Hp, Wp) ← src(H, W) surrounded by zeros.</summary>
@@ -303,7 +408,13 @@ public sealed unsafe partial class CpuBackend
     private static void DepthwiseForward(Tensor y, Tensor x, Tensor w, Tensor? bias, Conv2dGeometry g)
     {
         var l = DepthwiseLayout.Of(g);
-        int taps = g.KH * g.KW, s = g.Stride;
+        int taps = g.KH * g.KW;
+        if (UseDirectDepthwise(g))
+        {
+            ForEachPlane(g, 0, (n, c, _) => DirectForward(P(y) + n * y.BatchStride + (long)c * g.OutPlane, P(x) + n * x.BatchStride + (long)c * g.InPlane,
+                P(w) + (long)c * taps, bias is null ? 0f : P(bias)[c], g));
+            return;
+        }
         ForEachPlane(g, l.Scratch, (n, c, scratch) =>
         {
             fixed (float* buf = scratch)
@@ -313,29 +424,13 @@ public sealed unsafe partial class CpuBackend
                 float* dst = P(y) + n * y.BatchStride + (long)c * g.OutPlane;
                 float b = bias is null ? 0f : P(bias)[c];
                 PadPlane(xp, P(x) + n * x.BatchStride + (long)c * g.InPlane, g, l);
-                if (s == 1)
-                {
-                    var sum = new Span<float>(acc, l.Span);
-                    sum.Fill(b);
-                    for (int ky = 0; ky < g.KH; ky++)
-                    for (int kx = 0; kx < g.KW; kx++)
-                        TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(xp + l.TapOffset(g, ky, kx), l.Span), wc[ky * g.KW + kx], sum, sum);
-                    for (int oy = 0; oy < g.Ho; oy++)
-                        new ReadOnlySpan<float>(acc + (long)oy * l.Wp, g.Wo).CopyTo(new Span<float>(dst + (long)oy * g.Wo, g.Wo));
-                    return;
-                }
+                var sum = new Span<float>(acc, l.Span);
+                sum.Fill(b);
+                for (int ky = 0; ky < g.KH; ky++)
+                for (int kx = 0; kx < g.KW; kx++)
+                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(xp + l.TapOffset(g, ky, kx), l.Span), wc[ky * g.KW + kx], sum, sum);
                 for (int oy = 0; oy < g.Ho; oy++)
-                {
-                    float* row = dst + (long)oy * g.Wo;
-                    new Span<float>(row, g.Wo).Fill(b);
-                    for (int ky = 0; ky < g.KH; ky++)
-                    for (int kx = 0; kx < g.KW; kx++)
-                    {
-                        float wv = wc[ky * g.KW + kx];
-                        float* src = xp + (long)oy * s * l.Wp + l.TapOffset(g, ky, kx);
-                        for (int ox = 0; ox < g.Wo; ox++) row[ox] += wv * src[ox * s];
-                    }
-                }
+                    new ReadOnlySpan<float>(acc + (long)oy * l.Wp, g.Wo).CopyTo(new Span<float>(dst + (long)oy * g.Wo, g.Wo));
             }
         });
     }
@@ -343,7 +438,13 @@ public sealed unsafe partial class CpuBackend
     private static void DepthwiseBackwardData(Tensor dx, Tensor dy, Tensor w, Conv2dGeometry g)
     {
         var l = DepthwiseLayout.Of(g);
-        int taps = g.KH * g.KW, s = g.Stride;
+        int taps = g.KH * g.KW;
+        if (UseDirectDepthwise(g))
+        {
+            ForEachPlane(g, 0, (n, c, _) => DirectBackwardData(P(dx) + n * dx.BatchStride + (long)c * g.InPlane, P(dy) + n * dy.BatchStride + (long)c * g.OutPlane,
+                P(w) + (long)c * taps, g));
+            return;
+        }
         ForEachPlane(g, l.Scratch, (n, c, scratch) =>
         {
             fixed (float* buf = scratch)
@@ -353,36 +454,19 @@ public sealed unsafe partial class CpuBackend
                 float* grad = P(dy) + n * dy.BatchStride + (long)c * g.OutPlane;
                 var padded = new Span<float>(dxp, l.Padded);
                 padded.Clear();
-                if (s == 1)
+                // dy at the padded row stride; the junk columns must be zeros here, since they are read.
+                for (int oy = 0; oy < g.Ho; oy++)
                 {
-                    // dy at the padded row stride; the junk columns must be zeros here, since they are read.
-                    for (int oy = 0; oy < g.Ho; oy++)
-                    {
-                        float* row = dyp + (long)oy * l.Wp;
-                        new ReadOnlySpan<float>(grad + (long)oy * g.Wo, g.Wo).CopyTo(new Span<float>(row, g.Wo));
-                        if (oy < g.Ho - 1) new Span<float>(row + g.Wo, l.Wp - g.Wo).Clear();
-                    }
-                    var src = new ReadOnlySpan<float>(dyp, l.Span);
-                    for (int ky = 0; ky < g.KH; ky++)
-                    for (int kx = 0; kx < g.KW; kx++)
-                    {
-                        var sum = padded.Slice(l.TapOffset(g, ky, kx), l.Span);
-                        TensorPrimitives.MultiplyAdd(src, wc[ky * g.KW + kx], sum, sum);
-                    }
+                    float* row = dyp + (long)oy * l.Wp;
+                    new ReadOnlySpan<float>(grad + (long)oy * g.Wo, g.Wo).CopyTo(new Span<float>(row, g.Wo));
+                    if (oy < g.Ho - 1) new Span<float>(row + g.Wo, l.Wp - g.Wo).Clear();
                 }
-                else
+                var src = new ReadOnlySpan<float>(dyp, l.Span);
+                for (int ky = 0; ky < g.KH; ky++)
+                for (int kx = 0; kx < g.KW; kx++)
                 {
-                    for (int oy = 0; oy < g.Ho; oy++)
-                    {
-                        float* gradRow = grad + (long)oy * g.Wo;
-                        for (int ky = 0; ky < g.KH; ky++)
-                        for (int kx = 0; kx < g.KW; kx++)
-                        {
-                            float wv = wc[ky * g.KW + kx];
-                            float* row = dxp + (long)oy * s * l.Wp + l.TapOffset(g, ky, kx);
-                            for (int ox = 0; ox < g.Wo; ox++) row[ox * s] += wv * gradRow[ox];
-                        }
-                    }
+                    var sum = padded.Slice(l.TapOffset(g, ky, kx), l.Span);
+                    TensorPrimitives.MultiplyAdd(src, wc[ky * g.KW + kx], sum, sum);
                 }
                 float* dst = P(dx) + n * dx.BatchStride + (long)c * g.InPlane;
                 for (int iy = 0; iy < g.H; iy++)
@@ -394,11 +478,16 @@ public sealed unsafe partial class CpuBackend
     private void DepthwiseBackwardFilter(Tensor dw, Tensor dy, Tensor x, Conv2dGeometry g)
     {
         var l = DepthwiseLayout.Of(g);
-        int taps = g.KH * g.KW, s = g.Stride;
+        int taps = g.KH * g.KW;
         // Per-(sample, channel) partial sums, reduced over the samples in order afterwards: parallel
         // over samples as well as channels, yet independent of which worker ran what.
         using var partial = Tensor.Empty(new Shape(g.B, g.I, taps), this);
-        ForEachPlane(g, l.Scratch, (n, c, scratch) =>
+        if (UseDirectDepthwise(g))
+        {
+            ForEachPlane(g, 0, (n, c, _) => DirectBackwardFilter(P(partial) + ((long)n * g.I + c) * taps, P(dy) + n * dy.BatchStride + (long)c * g.OutPlane,
+                P(x) + n * x.BatchStride + (long)c * g.InPlane, g));
+        }
+        else ForEachPlane(g, l.Scratch, (n, c, scratch) =>
         {
             fixed (float* buf = scratch)
             {
@@ -406,32 +495,16 @@ public sealed unsafe partial class CpuBackend
                 float* grad = P(dy) + n * dy.BatchStride + (long)c * g.OutPlane;
                 float* part = P(partial) + ((long)n * g.I + c) * taps;
                 PadPlane(xp, P(x) + n * x.BatchStride + (long)c * g.InPlane, g, l);
-                if (s == 1)
+                for (int oy = 0; oy < g.Ho; oy++)
                 {
-                    for (int oy = 0; oy < g.Ho; oy++)
-                    {
-                        float* row = dyp + (long)oy * l.Wp;
-                        new ReadOnlySpan<float>(grad + (long)oy * g.Wo, g.Wo).CopyTo(new Span<float>(row, g.Wo));
-                        if (oy < g.Ho - 1) new Span<float>(row + g.Wo, l.Wp - g.Wo).Clear();
-                    }
-                    var src = new ReadOnlySpan<float>(dyp, l.Span);
-                    for (int ky = 0; ky < g.KH; ky++)
-                    for (int kx = 0; kx < g.KW; kx++)
-                        part[ky * g.KW + kx] = TensorPrimitives.Dot(src, new ReadOnlySpan<float>(xp + l.TapOffset(g, ky, kx), l.Span));
-                    return;
+                    float* row = dyp + (long)oy * l.Wp;
+                    new ReadOnlySpan<float>(grad + (long)oy * g.Wo, g.Wo).CopyTo(new Span<float>(row, g.Wo));
+                    if (oy < g.Ho - 1) new Span<float>(row + g.Wo, l.Wp - g.Wo).Clear();
                 }
+                var src = new ReadOnlySpan<float>(dyp, l.Span);
                 for (int ky = 0; ky < g.KH; ky++)
                 for (int kx = 0; kx < g.KW; kx++)
-                {
-                    float sum = 0f;
-                    for (int oy = 0; oy < g.Ho; oy++)
-                    {
-                        float* gradRow = grad + (long)oy * g.Wo;
-                        float* row = xp + (long)oy * s * l.Wp + l.TapOffset(g, ky, kx);
-                        for (int ox = 0; ox < g.Wo; ox++) sum += gradRow[ox] * row[ox * s];
-                    }
-                    part[ky * g.KW + kx] = sum;
-                }
+                    part[ky * g.KW + kx] = TensorPrimitives.Dot(src, new ReadOnlySpan<float>(xp + l.TapOffset(g, ky, kx), l.Span));
             }
         });
         Parallel.For(0, g.I * taps, i =>

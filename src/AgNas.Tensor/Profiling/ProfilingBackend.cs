@@ -73,9 +73,17 @@ public sealed class ProfilingBackend : IBackend, IDisposable
     public void LinearForward(Tensor y, Tensor x, Tensor w, Tensor? bias) { var t = Start(); _inner.LinearForward(y, x, w, bias); Stop(nameof(LinearForward), t); }
     public void LinearBackwardData(Tensor dx, Tensor dy, Tensor w) { var t = Start(); _inner.LinearBackwardData(dx, dy, w); Stop(nameof(LinearBackwardData), t); }
     public void LinearBackwardWeight(Tensor dw, Tensor? dBias, Tensor dy, Tensor x) { var t = Start(); _inner.LinearBackwardWeight(dw, dBias, dy, x); Stop(nameof(LinearBackwardWeight), t); }
-    public void Conv2dForward(Tensor y, Tensor x, Tensor w, Tensor? bias, Conv2dParams p) { var t = Start(); _inner.Conv2dForward(y, x, w, bias, p); Stop(nameof(Conv2dForward), t); }
-    public void Conv2dBackwardData(Tensor dx, Tensor dy, Tensor w, Conv2dParams p) { var t = Start(); _inner.Conv2dBackwardData(dx, dy, w, p); Stop(nameof(Conv2dBackwardData), t); }
-    public void Conv2dBackwardFilter(Tensor dw, Tensor? dBias, Tensor dy, Tensor x, Conv2dParams p) { var t = Start(); _inner.Conv2dBackwardFilter(dw, dBias, dy, x, p); Stop(nameof(Conv2dBackwardFilter), t); }
+    public void Conv2dForward(Tensor y, Tensor x, Tensor w, Tensor? bias, Conv2dParams p) { var t = Start(); _inner.Conv2dForward(y, x, w, bias, p); Stop(ConvName(nameof(Conv2dForward), w, p), t); }
+    public void Conv2dBackwardData(Tensor dx, Tensor dy, Tensor w, Conv2dParams p) { var t = Start(); _inner.Conv2dBackwardData(dx, dy, w, p); Stop(ConvName(nameof(Conv2dBackwardData), w, p), t); }
+    public void Conv2dBackwardFilter(Tensor dw, Tensor? dBias, Tensor dy, Tensor x, Conv2dParams p) { var t = Start(); _inner.Conv2dBackwardFilter(dw, dBias, dy, x, p); Stop(ConvName(nameof(Conv2dBackwardFilter), dw, p), t); }
+
+    /// <summary>A convolution's row name with its kind, since the kinds run different code: "Conv2dForward (1x1)", "(depthwise 7x7)", "(3x3)".</summary>
+    private static string ConvName(string op, Tensor w, Conv2dParams p)
+    {
+        int k = w.Shape[2];
+        string kind = p.Groups > 1 && w.Shape[1] == 1 ? $"depthwise {k}x{k}" : p.Groups > 1 ? $"grouped {k}x{k}" : $"{k}x{k}";
+        return $"{op} ({kind})";
+    }
     public void BatchNormTrainForward(Tensor y, Tensor saveMean, Tensor saveInvStd, Tensor? runningMean, Tensor? runningVar, Tensor x, Tensor? gamma, Tensor? beta, float momentum, float eps) { var t = Start(); _inner.BatchNormTrainForward(y, saveMean, saveInvStd, runningMean, runningVar, x, gamma, beta, momentum, eps); Stop(nameof(BatchNormTrainForward), t); }
     public void BatchNormEvalForward(Tensor y, Tensor x, Tensor? gamma, Tensor? beta, Tensor mean, Tensor var, float eps) { var t = Start(); _inner.BatchNormEvalForward(y, x, gamma, beta, mean, var, eps); Stop(nameof(BatchNormEvalForward), t); }
     public void BatchNormTrainBackward(Tensor dx, Tensor? dGamma, Tensor? dBeta, Tensor dy, Tensor x, Tensor? gamma, Tensor saveMean, Tensor saveInvStd) { var t = Start(); _inner.BatchNormTrainBackward(dx, dGamma, dBeta, dy, x, gamma, saveMean, saveInvStd); Stop(nameof(BatchNormTrainBackward), t); }
