@@ -62,6 +62,7 @@ public class SearchOptionConsumerTests
         ["stem-stride"] = ["2"],              // reaches the settings check, which refuses it outside the proxyless space
         ["max-macs"] = ["300M"],              // likewise (a budget is a proxyless setting)
         ["max-params"] = ["4.5M"],
+        ["bn-recalibrate"] = ["2"],            // the validation pass sees re-estimated statistics
         ["clean-validation"] = [],
         ["prefetch"] = ["3"],                 // reaches the settings check, which refuses it (results do not depend on it)
         ["no-plots"] = [],

@@ -23,6 +23,9 @@ public sealed class BatchNorm2d : Module
     /// <summary>Host mirror of num_batches_tracked, so counting a batch needs no device read.</summary>
     private long _numBatchesTracked;
 
+    /// <summary>num_batches_tracked before <see cref="BeginRecalibration"/>, or null when not recalibrating.</summary>
+    private long? _countBeforeRecalibration;
+
     /// <remarks>momentum: the running statistics' update factor; null for a cumulative average
     /// (PyTorch's momentum=None). backend: where the tensors live; null is the CPU backend.</remarks>
     /// <exception cref="ArgumentException">channels &lt;= 0, eps &lt; 0, or momentum outside [0, 1].</exception>
@@ -81,11 +84,12 @@ public sealed class BatchNorm2d : Module
     {
         if (x.Shape.Rank < 2 || x.Shape[1] != Channels)
             throw new ArgumentException($"BatchNorm2d({Channels}): input has shape {x.Shape}; expected (B, {Channels}, H, W).");
-        float factor = Momentum ?? 0f;
+        float? momentum = _countBeforeRecalibration is null ? Momentum : null;
+        float factor = momentum ?? 0f;
         if (IsTraining && TrackRunningStats)
         {
             CountBatch();
-            factor = Momentum ?? (float)(1.0 / _numBatchesTracked);
+            factor = momentum ?? (float)(1.0 / _numBatchesTracked);
         }
         return Functional.BatchNorm2d(x, Weight, Bias, RunningMean, RunningVar, IsTraining, factor, Eps);
     }
@@ -100,6 +104,41 @@ public sealed class BatchNorm2d : Module
             return;
         }
         int value = checked((int)_numBatchesTracked);
+        t.Backend.CopyFromHost(t, MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in value)));
+    }
+
+    /// <summary>
+    /// Starts re-estimating the running statistics from scratch: they are reset (mean 0, variance 1) and the training-mode forwards
+    /// that follow average into them cumulatively (PyTorch's <c>reset_running_stats()</c> with momentum None), as one-shot NAS does
+    /// before it evaluates a supernet whose running statistics lag its weights. <see cref="EndRecalibration"/> returns to the momentum.
+    /// Nothing happens to a BN without running statistics.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Already recalibrating.</exception>
+    public void BeginRecalibration()
+    {
+        if (!TrackRunningStats) return;
+        if (_countBeforeRecalibration is not null) throw new InvalidOperationException($"BatchNorm2d({Channels}) is already recalibrating.");
+        _countBeforeRecalibration = _numBatchesTracked;
+        var mean = GetBuffer(RunningMeanName);
+        var variance = GetBuffer(RunningVarName);
+        mean.Backend.Fill(mean, 0f);
+        variance.Backend.Fill(variance, 1f);
+        SetCount(0);
+    }
+
+    /// <summary>Keeps the recalibrated statistics and returns to the momentum; num_batches_tracked counts on from where training left it.</summary>
+    public void EndRecalibration()
+    {
+        if (_countBeforeRecalibration is not long before) return;
+        _countBeforeRecalibration = null;
+        SetCount(before);
+    }
+
+    private void SetCount(long count)
+    {
+        _numBatchesTracked = count;
+        var t = GetBuffer(NumBatchesName);
+        int value = checked((int)count);
         t.Backend.CopyFromHost(t, MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in value)));
     }
 

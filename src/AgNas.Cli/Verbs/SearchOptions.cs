@@ -26,6 +26,7 @@ public sealed class SearchOptions
     public const int DefaultLayers = 0;
     public const string DefaultStemStride = StemStrides.Auto;
     public const string NoBudget = "";
+    public const int DefaultBnRecalibrate = 0;
 
     /// <summary>The help text's tail for options that default to the --space's recipe.</summary>
     private const string Recipe = " Default: the recipe of --space";
@@ -134,6 +135,11 @@ public sealed class SearchOptions
 
     [Option("max-params", Default = NoBudget, HelpText = "proxyless: derive under this many parameters of the exported network (as --max-macs; both may be given); e.g. 4.5M. Empty = no bound.")]
     public string MaxParameters { get; set; } = NoBudget;
+
+    [Option("bn-recalibrate", Default = DefaultBnRecalibrate, HelpText = "Before each validation pass, re-estimate every batch norm's running statistics on this many training batches " +
+        "(training mode, no gradients, no weight changed), as one-shot NAS does before evaluating a supernet; 0 = off, as the reference code: the validation accuracy and the " +
+        "importance then use the statistics training left, which lag the moving weights early in a search.")]
+    public int BnRecalibrate { get; set; } = DefaultBnRecalibrate;
 
     [Option("stem-stride", Default = DefaultStemStride, HelpText = "proxyless: the stride of the stem convolution, 1 or 2; auto = 1 for images of at most 64 px on a side (every catalog dataset), else 2 (ProxylessNAS on ImageNet). Other spaces have no stem stride (auto).")]
     public string StemStride { get; set; } = DefaultStemStride;

@@ -134,6 +134,7 @@ public static class SearchRunner
             StemStride = StemStrides.Resolve(space, ParseStemStride(o.StemStride), dataset),
             MaxMacs = CountOption.Parse(o.MaxMacs, "--max-macs"),
             MaxParameters = CountOption.Parse(o.MaxParameters, "--max-params"),
+            BnRecalibrate = o.BnRecalibrate,
             CleanValidation = given.Contains("clean-validation") ? o.CleanValidation : recipe.CleanValidation,
             Augment = o.Augment ?? recipe.Augment,
             Prefetch = o.Prefetch,

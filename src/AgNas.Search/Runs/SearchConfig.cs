@@ -171,6 +171,13 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     public long? MaxParameters { get; init; }
 
     /// <summary>
+    /// Batches of the epoch's training order on which every BatchNorm2d's running statistics are re-estimated before each validation pass
+    /// (<see cref="BatchNormRecalibration"/>); 0 = off, the reference's behaviour: the validation accuracy and the importance then use the
+    /// statistics training left, which lag a supernet whose weights move.
+    /// </summary>
+    public int BnRecalibrate { get; init; }
+
+    /// <summary>
     /// Collect the attention importance on un-augmented validation images (normalisation only); with
     /// darts, the α steps' validation batches are un-augmented too.
     /// Off by default: the validation part then goes through the same random crop (and flip, where
@@ -299,6 +306,7 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
         if (StemStrides.Problem(Space, StemStride, Dataset) is { } stem) p.Add(stem);
         if (Augments.Problem(Augment, Dataset) is { } augment) p.Add(augment);
         p.AddRange(BudgetProblems());
+        if (BnRecalibrate < 0) p.Add(new(nameof(BnRecalibrate), $"{BnRecalibrate} must be 0 (off) or a number of training batches"));
         if (RunSettings.DeviceProblem(Device) is { } device) p.Add(device);
         if (RunSettings.PrefetchProblem(Prefetch) is { } prefetch) p.Add(prefetch);
         if (OutDir.Length == 0) p.Add(new(nameof(OutDir), "is not set"));
@@ -365,7 +373,7 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
     /// <c>method</c> (absent: "agnas", the only method then), <c>channels</c> and <c>layers</c> (absent: null, as
     /// every earlier run was an nb201 one, which has neither), and the recipe settings (<see cref="RunSettings.LegacyRecipeKeys"/>:
     /// cosine, no label smoothing, norm clipping, weight decay on all parameters, no stem stride, standard augmentation), and
-    /// <c>max_macs</c> and <c>max_parameters</c> (absent: null, no budget).
+    /// <c>max_macs</c> and <c>max_parameters</c> (absent: null, no budget) and <c>bn_recalibrate</c> (absent: 0, off).
     /// </summary>
     /// <exception cref="InvalidDataException">Not a JSON object, a missing or unknown key, or a value of the wrong type; the message names <paramref name="source"/>.</exception>
     public static SearchConfig FromJson(string json, string source) =>
@@ -379,6 +387,7 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
         (JsonName(nameof(Layers)), null),
         (JsonName(nameof(MaxMacs)), null),
         (JsonName(nameof(MaxParameters)), null),
+        (JsonName(nameof(BnRecalibrate)), JsonValue.Create(0)),
         .. RunSettings.LegacyRecipeKeys(),
     ]);
 

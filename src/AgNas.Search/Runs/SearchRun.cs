@@ -196,6 +196,7 @@ public static class SearchRun
         private readonly List<(string Name, Parameter Param)> _parameters;
         private readonly TrainingRecipe _recipe;
         private readonly TrainingEpoch _epochs;
+        private readonly CancellationToken _cancellation;
 
         // darts only: the supernet's α view and α's names in the network.
         private readonly IAlphaSupernet? _alphaNet;
@@ -215,6 +216,7 @@ public static class SearchRun
             _validLoader = validLoader;
             _alphaLoader = alphaLoader;
             _observer = observer;
+            _cancellation = cancellation;
             if (alphaLoader is not null)
             {
                 _alphaNet = supernet as IAlphaSupernet;
@@ -306,6 +308,7 @@ public static class SearchRun
         /// <summary>The validation pass of an epoch: importance of every module and the supernet's accuracy; null when cancelled.</summary>
         private ValidTotals? CollectImportance(int epoch)
         {
+            if (!BatchNormRecalibration.Run(_net, _trainLoader, epoch, _config.BnRecalibrate, _cancellation)) return null;
             foreach (var m in _modules) m.StartImportance();
             try
             {
