@@ -14,7 +14,7 @@ installed, or --device cuda without a CUDA device), with the reason on stderr.
 """
 import sys
 
-from peer_common import base_parser, checked, run
+from peer_common import attention_module, base_parser, checked, run
 
 # NAS-Bench-201's candidate ops in canonical order (the attention groups follow it).
 OPS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
@@ -73,22 +73,7 @@ def build_model(torch, nn, F, in_channels, classes, channels, cells_per_stage, r
             return nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False)
         raise ValueError(name)
 
-    class AttentionModule(nn.Module):
-        """z (B, K*C, H, W): GAP -> FC K*C -> K*C/r (no bias) -> ReLU -> FC back (no bias) -> sigmoid
-        = y (B, K*C); out = sum over k of y_k * O_k (B, C, H, W). Not normalised across candidates."""
-
-        def __init__(self, candidates, c, reduction):
-            super().__init__()
-            self.candidates, self.c = candidates, c
-            hidden = max(1, candidates * c // reduction)
-            self.fc1 = nn.Linear(candidates * c, hidden, bias=False)
-            self.fc2 = nn.Linear(hidden, candidates * c, bias=False)
-
-        def forward(self, z):
-            b, kc, h, w = z.shape
-            y = torch.sigmoid(self.fc2(F.relu(self.fc1(z.mean(dim=(2, 3))))))
-            weighted = z * y.view(b, kc, 1, 1)
-            return weighted.view(b, self.candidates, self.c, h, w).sum(dim=1)
+    AttentionModule = attention_module(torch, nn, F)
 
     class MixedEdge(nn.Module):
         """All five candidates, concatenated along channels in op order, then the attention module."""

@@ -16,6 +16,27 @@ import time
 UNAVAILABLE = 3
 
 
+def attention_module(torch, nn, F):
+    """AgNas's AttentionModule as a torch class: z (B, K*C, H, W) -> GAP -> FC K*C -> floor(K*C/r) (no bias) -> ReLU -> FC back
+    (no bias) -> sigmoid = y (B, K*C); out = sum over k of y_k * O_k (B, C, H, W). Not normalised across candidates."""
+
+    class AttentionModule(nn.Module):
+        def __init__(self, candidates, c, reduction):
+            super().__init__()
+            self.candidates, self.c = candidates, c
+            hidden = max(1, candidates * c // reduction)
+            self.fc1 = nn.Linear(candidates * c, hidden, bias=False)
+            self.fc2 = nn.Linear(hidden, candidates * c, bias=False)
+
+        def forward(self, z):
+            b, kc, h, w = z.shape
+            y = torch.sigmoid(self.fc2(F.relu(self.fc1(z.mean(dim=(2, 3))))))
+            weighted = z * y.view(b, kc, 1, 1)
+            return weighted.view(b, self.candidates, self.c, h, w).sum(dim=1)
+
+    return AttentionModule
+
+
 def base_parser(description, default_input, default_classes):
     """The options every peer has; a peer adds its own and calls `checked` on the result."""
     p = argparse.ArgumentParser(description=description)

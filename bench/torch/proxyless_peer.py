@@ -16,7 +16,7 @@ installed, or --device cuda without a CUDA device), with the reason on stderr.
 """
 import sys
 
-from peer_common import base_parser, checked, run
+from peer_common import attention_module, base_parser, checked, run
 
 # The candidate blocks in the reference order (agnas-facts §4.1): (key, kernel, expansion); id = index.
 BLOCKS = (("mobilenet_3x3_ratio_3", 3, 3), ("mobilenet_3x3_ratio_6", 3, 6),
@@ -81,22 +81,7 @@ def build_model(torch, nn, F, a):
             y = self.project(self.depthwise(x if self.expand is None else self.expand(x)))
             return x + y if self.residual else y
 
-    class AttentionModule(nn.Module):
-        """z (B, K*C, H, W): GAP -> FC K*C -> K*C/r (no bias) -> ReLU -> FC back (no bias) -> sigmoid
-        = y (B, K*C); out = sum over k of y_k * O_k (B, C, H, W). Not normalised across candidates."""
-
-        def __init__(self, candidates, c, reduction):
-            super().__init__()
-            self.candidates, self.c = candidates, c
-            hidden = max(1, candidates * c // reduction)
-            self.fc1 = nn.Linear(candidates * c, hidden, bias=False)
-            self.fc2 = nn.Linear(hidden, candidates * c, bias=False)
-
-        def forward(self, z):
-            b, kc, h, w = z.shape
-            y = torch.sigmoid(self.fc2(F.relu(self.fc1(z.mean(dim=(2, 3))))))
-            weighted = z * y.view(b, kc, 1, 1)
-            return weighted.view(b, self.candidates, self.c, h, w).sum(dim=1)
+    AttentionModule = attention_module(torch, nn, F)
 
     class ChoiceLayer(nn.Module):
         """Every candidate block (and skip where allowed), concatenated along channels, then attention."""
