@@ -127,4 +127,43 @@ public class ProxylessVerbTests
             Assert.Contains("images/s", output.ToString());
         }
     }
+
+    /// <summary>A search run's stem stride follows its architecture into train and summary: the budget was counted with it.</summary>
+    [Fact]
+    public void TrainAndSummaryTakeTheSearchRunsStemStride()
+    {
+        using var tmp = new TempFolder();
+        var data = SearchCli.WriteIdx(tmp.Sub("data"), count: 8);
+        var search = tmp.Sub("search");
+        var (code, output, error) = TrainCli.Run(["search", "--space", "proxyless", "--dataset", "mnist", "--data-dir", data, "--epochs", "1",
+            "--batch-size", "4", "--no-plots", "--stem-stride", "2", "--out", search]);
+        Assert.True(code == ExitCodes.Ok, error + output);
+        Assert.Contains("stem stride 2", Flat(output));
+
+        var train = tmp.Sub("train");
+        (code, output, error) = TrainCli.Run(["train", "--space", "proxyless", "--arch", Path.Combine(search, ProxylessArch.JsonFile), "--dataset", "mnist",
+            "--data-dir", data, "--epochs", "1", "--batch-size", "4", "--no-plots", "--out", train]);
+        Assert.True(code == ExitCodes.Ok, error + output);
+        using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(train, RunFolder.ConfigFile))))
+            Assert.Equal(2, config.RootElement.GetProperty("stem_stride").GetInt32());
+
+        var arch = ProxylessArch.Parse(File.ReadAllText(Path.Combine(search, RunFolder.ArchFile)).Trim());
+        long macs = ProxylessCost.Network(arch, new ProxylessCostSettings { Resolution = 28, InputChannels = 1, Classes = 10, StemStride = 2 }).Macs;
+        var summary = new StringWriter();
+        code = Program.Run(["summary", "--space", "proxyless", "--arch", search, "--input", "1x28x28", "--classes", "10"], CliContext.ForWriters(summary, new StringWriter()));
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("stem stride 2", Flat(summary.ToString()));
+        Assert.Contains(macs.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), summary.ToString());
+    }
+
+    [Fact]
+    public void AReductionThatLeavesAnAttentionModuleNoHiddenUnitIsRefused()
+    {
+        using var tmp = new TempFolder();
+        var data = SearchCli.WriteIdx(tmp.Sub("data"), count: 8);
+        var (code, _, error) = TrainCli.Run(["search", "--space", "proxyless", "--reduction", "193", "--dataset", "mnist", "--data-dir", data, "--out", tmp.Sub("run")]);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("smallest attention module (192 channels)", Flat(error));
+        Assert.False(Directory.Exists(tmp.Sub("run")));
+    }
 }

@@ -30,7 +30,7 @@ public class SummaryVerbTests
             if (property.GetCustomAttribute<OptionAttribute>() is { } option) Assert.Contains("--" + option.LongName, help);
         }
         Assert.Contains("(Default: nb201)", help);
-        Assert.Contains("Conv2d and Linear layers only", help);
+        Assert.Contains("Conv2d and Linear layers only", System.Text.RegularExpressions.Regex.Replace(help, @"\s+", " "));
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public static class BenchRunner
             : new SearchConfig().Recipe();
         string what = options.Space == "" ? options.Model : options.Space + " supernet";
 
-        context.Error.MarkupLine($"[grey]timing {options.Steps} steps of {Markup.Escape(what)} ({model.ParameterCount():N0} parameters) at batch {options.Batch}, input {input} on {Markup.Escape(backend.Description)}...[/]");
+        context.Error.MarkupLine($"[grey]timing {RunVerb.Count(options.Steps, "step")} of {Markup.Escape(what)} ({model.ParameterCount():N0} parameters) at batch {options.Batch}, input {input} on {Markup.Escape(backend.Description)}...[/]");
         var t = StepBenchmark.Run(model, input, Classes, options.Batch, options.Steps, options.Warmup, backend, () => profiler?.Reset(), recipe);
 
         Report(options, context, backend, profiler, t, model.ParameterCount());

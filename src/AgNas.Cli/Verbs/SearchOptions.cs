@@ -31,9 +31,11 @@ public sealed class SearchOptions
     /// <summary>The help text's tail for options that default to the --space's recipe.</summary>
     private const string Recipe = " Default: the recipe of --space";
 
-    [Option("space", Default = SearchConfig.DefaultSpace, HelpText = "Search space: nb201 (NAS-Bench-201 cell; the benchmark's skeleton, C=16, 3x5 cells) or darts " +
+    [Option("space", Default = SearchConfig.DefaultSpace, HelpText = "Search space: nb201 (NAS-Bench-201 cell; the benchmark's skeleton, C=16, 3x5 cells), darts " +
         "(the DARTS cell of the AGNAS CIFAR-10 search: a supernet of --layers cells with reductions at L/3 and 2L/3, one genotype derived per cell, " +
-        "the five-cell set of cells 0, L/3, L/3+1, 2L/3, 2L/3+1 written to arch.txt and genotype.json for agnas train --space darts --genotype).")]
+        "the five-cell set of cells 0, L/3, L/3+1, 2L/3, 2L/3+1 written to arch.txt and genotype.json for agnas train --space darts --genotype) or proxyless " +
+        "(the ProxylessNAS macro space of the AGNAS ImageNet search: 21 layers of six MBConv candidates and skip, the model_id written to arch.txt and arch.json " +
+        "for agnas train --space proxyless --arch; its own recipe, see the options marked 'Default: the recipe of --space'; docs/proxyless.md).")]
     public string Space { get; set; } = SearchConfig.DefaultSpace;
 
     [Option("method", Default = DefaultMethod, HelpText = "agnas (empty = agnas; any case): attention modules trained with the weights, the architecture from their importance on the validation half; " +
@@ -63,7 +65,7 @@ public sealed class SearchOptions
     public double? LearningRateMin { get; set; }
 
     [RecipeDefault]
-    [Option("lr-schedule", HelpText = "cosine: one rate per epoch, cosine from --lr to --lr-min; or linear: ProxylessNAS's per-step decay from --lr, reaching --lr-min at the last step and staying there." + Recipe + " (nb201: cosine, darts: cosine, proxyless: linear).")]
+    [Option("lr-schedule", HelpText = "cosine: one rate per epoch, cosine from --lr to --lr-min; or linear: ProxylessNAS's per-step decay lr·(1 − t/Δ) from --lr, with Δ chosen so that it reaches --lr-min as the last epoch ends (a resumed run with more --epochs stretches it from the next epoch)." + Recipe + " (nb201: cosine, darts: cosine, proxyless: linear).")]
     public string? LrSchedule { get; set; }
 
     [Option("momentum", Default = SearchConfig.DefaultMomentum, HelpText = "SGD momentum.")]

@@ -261,7 +261,7 @@ public static class SearchRunner
             Resolution = data.Images.Height, InputChannels = data.Images.Channels, Classes = data.Images.ClassCount, StemStride = config.StemStride!.Value,
         };
         var cost = ProxylessCost.Network(arch, settings);
-        string at = $"{settings.InputChannels}×{settings.Resolution}×{settings.Resolution}, {settings.Classes} classes";
+        string at = $"{settings.InputChannels}×{settings.Resolution}×{settings.Resolution}, {settings.Classes} classes, stem stride {settings.StemStride}";
         context.OutWriter.WriteLine(FormattableString.Invariant($"Its network ({at}): {cost.Parameters:N0} parameters, {cost.Macs:N0} multiply-adds (conv and FC)."));
         if (config.MaxMacs is null && config.MaxParameters is null) return;
         var budget = new ProxylessBudget(config.MaxMacs, config.MaxParameters);

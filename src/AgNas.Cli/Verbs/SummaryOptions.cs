@@ -16,15 +16,16 @@ public sealed class SummaryOptions
     public const int DefaultClasses = 0;
     public const string DefaultInput = "";
     public const string DefaultJson = "";
+    public const string DefaultStemStride = "auto";
 
-    [Option("space", Default = DefaultSpace, HelpText = "Space of the network: nb201 (NAS-Bench-201's network of a cell, C=16, N=5; --arch) darts (the DARTS/AGNAS evaluation network of a genotype; --genotype) or proxyless (the ProxylessNAS-space network of an architecture; --arch). " +
+    [Option("space", Default = DefaultSpace, HelpText = "Space of the network: nb201 (NAS-Bench-201's network of a cell, C=16, N=5; --arch), darts (the DARTS/AGNAS evaluation network of a genotype; --genotype) or proxyless (the ProxylessNAS-space network of an architecture; --arch). " +
         "Each row gives a layer's parameters, output C×H×W and multiply-adds per image, counting Conv2d and Linear layers only (batch norm, activations, " +
         "pools, additions and bias additions are not counted).")]
     public string Space { get; set; } = DefaultSpace;
 
     [Option("arch", Default = DefaultArch, HelpText = "nb201: required. The cell as |op~0|+|op~0|op~1|+|op~0|op~1|op~2| with ops none, skip_connect, nor_conv_1x1, " +
         "nor_conv_3x3, avg_pool_3x3. Quote it in the shell. proxyless: required. AGNAS, a model_id of 21 block ids (0..5, -1 = skip; quoted), or a file " +
-        "(model_id text or arch.json) or a search run folder; the stem stride is 2 above 64 px and 1 below (--stem-stride auto).")]
+        "(model_id text or arch.json) or a search run folder (whose stem stride it takes).")]
     public string Arch { get; set; } = DefaultArch;
 
     [Option("genotype", Default = DefaultGenotype, HelpText = "darts: required. DARTS_V2 or AGNAS; a DARTS genotype \"Genotype(normal=[...], normal_concat=range(2, 6), reduce=[...], reduce_concat=range(2, 6))\"; " +
@@ -37,6 +38,10 @@ public sealed class SummaryOptions
     [Option("layers", Default = DefaultLayers, HelpText = "darts: cells L (>= 3; cells L/3 and 2L/3 reduce, the auxiliary head reads cell 2L/3); 0 = 20. " +
         "The auxiliary head is shown on its own line and left out of the totals.")]
     public int Layers { get; set; } = DefaultLayers;
+
+    [Option("stem-stride", Default = DefaultStemStride, HelpText = "proxyless: the stem convolution's stride, 1 or 2; auto = the search run's when --arch is a run folder " +
+        "(or a file in one), else 2 above 64 px and 1 below.")]
+    public string StemStride { get; set; } = DefaultStemStride;
 
     [Option("classes", Default = DefaultClasses, HelpText = "Classifier outputs; 0 = the space's default (nb201, darts: 10; proxyless: 1000).")]
     public int Classes { get; set; } = DefaultClasses;

@@ -85,7 +85,7 @@ public static class SummaryRunner
         if (options.Channels < 0) throw new UsageException($"--channels {options.Channels}: expected 1 or more (0 = the space's default).");
         if (options.Layers < 0) throw new UsageException($"--layers {options.Layers}: expected 1 or more (0 = the space's default).");
         return new SummaryRequest(arch, input, options.Classes == 0 ? space.DefaultClasses : options.Classes,
-            options.Channels == 0 ? null : options.Channels, options.Layers == 0 ? null : options.Layers);
+            options.Channels == 0 ? null : options.Channels, options.Layers == 0 ? null : options.Layers, SearchRunner.ParseStemStride(options.StemStride));
     }
 
     private static void Write(CliContext context, SummarySpace space, SummaryRequest request, SummaryNetwork built, NetworkSummary summary, IReadOnlyList<string> notes)

@@ -16,7 +16,8 @@ namespace AgNas.Cli.Verbs;
 /// <param name="Classes">Classifier outputs.</param>
 /// <param name="Channels">--channels, or null for the space's default (only spaces that list it in <see cref="SummarySpace.SizeOptions"/>).</param>
 /// <param name="Layers">--layers, or null for the space's default (likewise).</param>
-public sealed record SummaryRequest(string Architecture, Shape Input, int Classes, int? Channels, int? Layers);
+/// <param name="StemStride">--stem-stride, or null for auto (only spaces that list it in <see cref="SummarySpace.SizeOptions"/>).</param>
+public sealed record SummaryRequest(string Architecture, Shape Input, int Classes, int? Channels, int? Layers, int? StemStride = null);
 
 /// <summary>A network built for <c>agnas summary</c> and how to count it (<see cref="NetworkSummary.Of"/>).</summary>
 /// <param name="Network">The network (disposed with this).</param>
@@ -53,13 +54,13 @@ public sealed record SummarySpace(string Name, string DefaultData, int DefaultCl
 public static class SummarySpaces
 {
     /// <summary>Every option that belongs to some space (the rest, --classes, --input, --json, apply to all).</summary>
-    public static IReadOnlyList<string> SpaceOptions { get; } = ["arch", "genotype", "channels", "layers"];
+    public static IReadOnlyList<string> SpaceOptions { get; } = ["arch", "genotype", "channels", "layers", "stem-stride"];
 
     public static IReadOnlyList<SummarySpace> All { get; } =
     [
         new("nb201", "CIFAR-10", 10, new Shape(3, 32, 32), "arch", [], BuildNb201),
         new("darts", "CIFAR-10", 10, new Shape(3, 32, 32), "genotype", ["channels", "layers"], BuildDarts),
-        new("proxyless", "ImageNet", 1000, new Shape(3, 224, 224), "arch", [], BuildProxyless),
+        new("proxyless", "ImageNet", 1000, new Shape(3, 224, 224), "arch", ["stem-stride"], BuildProxyless),
     ];
 
     /// <summary>The space named <paramref name="name"/> (any case), or null.</summary>
@@ -107,15 +108,15 @@ public static class SummarySpaces
     }
 
     /// <summary>
-    /// The exported ProxylessNAS-space network (stem, fixed block, the chosen blocks, head; agnas-facts §4.4) at the stem stride
-    /// <c>--stem-stride auto</c> gives these images (2 above 64 px, 1 below); the note compares the count with the space's analytic
-    /// cost table (<see cref="ProxylessCost"/>), which the budgeted derivation uses.
+    /// The exported ProxylessNAS-space network (stem, fixed block, the chosen blocks, head; agnas-facts §4.4) at --stem-stride (auto:
+    /// the search run's when --arch is one, else 2 above 64 px and 1 below); the notes map the rows to the search's layers and compare
+    /// the count with the space's analytic cost table (<see cref="ProxylessCost"/>), which the budgeted derivation uses.
     /// </summary>
     private static SummaryNetwork BuildProxyless(SummaryRequest request)
     {
         var arch = ProxylessArch.Resolve(request.Architecture, "--arch");
         var (h, w) = (request.Input[1], request.Input[2]);
-        int stemStride = StemStrides.ForSize(h, w);
+        int stemStride = request.StemStride ?? ProxylessArch.RunStemStride(request.Architecture) ?? StemStrides.ForSize(h, w);
         var net = new ProxylessNetwork(new ProxylessNetworkConfig(arch)
         {
             InputChannels = request.Input[0], Classes = request.Classes, StemStride = stemStride,
@@ -123,6 +124,10 @@ public static class SummarySpaces
         string name = arch.Equals(ProxylessArch.Agnas) ? ProxylessArch.AgnasName : "the given architecture";
         IEnumerable<string> Notes(NetworkSummary summary)
         {
+            var kept = net.BlockLayers.Select((layer, j) => j == layer ? null : $"blocks.{j} = layer {layer}").OfType<string>().ToList();
+            yield return kept.Count == 0
+                ? "blocks.j is layer j of the search (no layer skipped)."
+                : $"blocks.j is the j-th kept layer of the search ({RunVerb.Count(arch.SkipCount, "layer")} skipped): {string.Join(", ", kept)}.";
             if (h != w) yield break;
             var analytic = ProxylessCost.Network(arch, new ProxylessCostSettings
             {

@@ -11,7 +11,8 @@ namespace AgNas.Cli.Verbs;
 /// (<see cref="TrainConfig.ForSpace"/>). <see cref="TrainRunner.ToConfig"/> is the one mapping.
 /// </summary>
 [Verb("train", HelpText = "Train one architecture's evaluation network from scratch with its space's recipe (nb201: NAS-Bench-201's network of the cell, C=16, N=5, " +
-    "the benchmark's 200-epoch recipe; darts: the DARTS/AGNAS network of a genotype, C=36, 20 cells, auxiliary head, drop-path, the 600-epoch DARTS retrain recipe) " +
+    "the benchmark's 200-epoch recipe; darts: the DARTS/AGNAS network of a genotype, C=36, 20 cells, auxiliary head, drop-path, the 600-epoch DARTS retrain recipe; " +
+    "proxyless: the ProxylessNAS-space network of an architecture, dropout 0.2, the 240-epoch ImageNet retrain recipe) " +
     "on a dataset's whole training set, testing on its test set after every epoch; save everything to a run folder (resumable).")]
 public sealed class TrainOptions
 {
@@ -70,7 +71,7 @@ public sealed class TrainOptions
     public double LearningRateMin { get; set; } = TrainConfig.DefaultLearningRateMin;
 
     [RecipeDefault]
-    [Option("lr-schedule", HelpText = "cosine: one rate per epoch, cosine from --lr to --lr-min; or linear: ProxylessNAS's per-step decay from --lr, reaching --lr-min at the last step and staying there." + Recipe + " (nb201: cosine, darts: cosine, proxyless: linear).")]
+    [Option("lr-schedule", HelpText = "cosine: one rate per epoch, cosine from --lr to --lr-min; or linear: ProxylessNAS's per-step decay lr·(1 − t/Δ) from --lr, with Δ chosen so that it reaches --lr-min as the last epoch ends (a resumed run with more --epochs stretches it from the next epoch)." + Recipe + " (nb201: cosine, darts: cosine, proxyless: linear).")]
     public string? LrSchedule { get; set; }
 
     [Option("momentum", Default = TrainConfig.DefaultMomentum, HelpText = "SGD momentum.")]
@@ -126,7 +127,7 @@ public sealed class TrainOptions
     [Option("dropout", HelpText = "proxyless: the dropout probability before the classifier, in training only." + Recipe + " (nb201: none, darts: none, proxyless: 0.2).")]
     public double? Dropout { get; set; }
 
-    [Option("stem-stride", Default = DefaultStemStride, HelpText = "proxyless: the stride of the stem convolution, 1 or 2; auto = 1 for images of at most 64 px on a side (every catalog dataset), else 2 (ProxylessNAS on ImageNet). Other spaces have no stem stride (auto).")]
+    [Option("stem-stride", Default = DefaultStemStride, HelpText = "proxyless: the stride of the stem convolution, 1 or 2; auto = the search run's when --arch is a run folder (or a file in one), else 1 for images of at most 64 px on a side (every catalog dataset) and 2 above (ProxylessNAS on ImageNet). Other spaces have no stem stride (auto).")]
     public string StemStride { get; set; } = DefaultStemStride;
 
     [Option("subset", Default = DefaultSubset, HelpText = "Train on only the first N training images (file order); 0 = all. The test set is always used whole.")]

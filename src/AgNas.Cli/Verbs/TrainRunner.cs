@@ -117,7 +117,7 @@ public static class TrainRunner
             DropPath = o.DropPath ?? recipe.DropPath,
             AuxiliaryWeight = o.AuxiliaryWeight ?? recipe.AuxiliaryWeight,
             Dropout = o.Dropout ?? recipe.Dropout,
-            StemStride = StemStrides.Resolve(space, SearchRunner.ParseStemStride(o.StemStride), dataset),
+            StemStride = StemStrides.Resolve(space, SearchRunner.ParseStemStride(o.StemStride), dataset, o.Arch),
             Subset = o.Subset == 0 ? null : o.Subset,
             Seed = o.Seed,
             Device = o.Device,

@@ -66,7 +66,10 @@ public static class RunPlots
             new CurveSeries("valid_accuracy", "validation (supernet, eval mode)", metrics.Select(m => m.ValidAccuracy).ToList()),
         ]);
 
-    /// <summary>Renders every PNG, then writes them; where the drawing library cannot be loaded, writes every CSV instead and returns why.</summary>
+    /// <summary>
+    /// Renders every PNG, then writes them; where the drawing library cannot be loaded, or drawing fails in any other way, writes every
+    /// CSV instead and returns why: a plot never stops a run (the epoch's files are already written).
+    /// </summary>
     private static string? Draw(RunFolder folder, params (string Png, Func<byte[]> Render, string Csv, Func<string> Table)[] plots)
     {
         try
@@ -78,7 +81,7 @@ public static class RunPlots
             }
             return null;
         }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException)
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
             foreach (var plot in plots) RunFolder.WriteAtomic(folder.File(plot.Csv), plot.Table());
             return $"PNG plots could not be drawn ({e.GetType().Name}: {e.Message}); wrote {string.Join(" and ", plots.Select(p => p.Csv))} instead.";
@@ -127,10 +130,12 @@ public static class RunPlots
         var palette = new ScottPlot.Palettes.Category10();
 
         var multiplot = new Multiplot();
-        multiplot.AddPlots(Math.Max(edges, 1));
+        // The legend names the candidates of the panel with the most (a macro layer that may be skipped lists skip as well). It goes in
+        // a free grid cell of its own when there is one, so that it covers no curves; else on that panel.
+        int widest = Enumerable.Range(0, edges).DefaultIfEmpty(0).MaxBy(e => e < edges ? last.Edges[e].Candidates.Count : 0);
+        bool freeCell = edges > 0 && edges < rows * columns;
+        multiplot.AddPlots(Math.Max(edges, 1) + (freeCell ? 1 : 0)); // the total count of panels
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows, columns);
-        // The legend goes on the first panel with the most candidates (a macro layer that may be skipped lists skip as well).
-        int legendPanel = Enumerable.Range(0, edges).DefaultIfEmpty(0).MaxBy(e => e < edges ? last.Edges[e].Candidates.Count : 0);
         for (int e = 0; e < edges; e++)
         {
             var plot = multiplot.GetPlot(e);
@@ -142,12 +147,21 @@ public static class RunPlots
                 var line = plot.Add.Scatter(epochs, ys, palette.GetColor(k));
                 line.LegendText = names[k];
             }
-            plot.Title($"{last.Edges[e].Name} → {last.Edges[e].ChosenName}", size: 12);
+            // Two lines, so that long edge and candidate names (a macro layer's "layer 12 (112→128, stride 1)", "mobilenet_7x7_ratio_6") fit the panel.
+            plot.Title($"{last.Edges[e].Name}\n→ {last.Edges[e].ChosenName}", size: 11);
             IntegerEpochTicks(plot);
-            if (e == legendPanel) plot.ShowLegend(Alignment.LowerLeft);
+            if (!freeCell && e == widest) plot.ShowLegend(Alignment.LowerLeft);
             else plot.HideLegend();
             if (e / columns == rows - 1) plot.XLabel("epoch", size: 11);
             if (e % columns == 0) plot.YLabel("importance share", size: 11);
+        }
+        if (freeCell)
+        {
+            var legend = multiplot.GetPlot(edges);
+            legend.Axes.Frameless();
+            legend.HideGrid();
+            var items = last.Edges[widest].Candidates.Select((name, k) => new LegendItem { LabelText = name, LineColor = palette.GetColor(k), LineWidth = 2 });
+            legend.ShowLegend(items, Alignment.MiddleCenter);
         }
         using var image = multiplot.Render(PanelWidth * columns, PanelHeight * rows);
         return image.GetImageBytes(ImageFormat.Png, 100);

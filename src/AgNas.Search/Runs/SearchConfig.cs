@@ -278,6 +278,8 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
         if (Subset is < 4) p.Add(new(nameof(Subset), $"{Subset} must be at least 4 images (two per part, for batch norm)"));
         if (Seed < 0) p.Add(new(nameof(Seed), $"{Seed} must be >= 0"));
         if (Reduction < 1) p.Add(new(nameof(Reduction), $"{Reduction} must be at least 1"));
+        else if (SmallestAttentionWidth() is int kc && Reduction > kc)
+            p.Add(new(nameof(Reduction), $"{Reduction} leaves the smallest attention module ({kc} channels) a hidden width of ⌊{kc}/{Reduction}⌋ = 0; r must be at most {kc}"));
         if (SearchSpaces.Is(Space, SearchSpaces.Nb201))
         {
             const string fixedSupernet = "must be left unset for nb201: its supernet is NAS-Bench-201's skeleton, fixed at C = 16 and 3 × 5 cells";
@@ -333,6 +335,13 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
         if (Spaces.Proxyless.ProxylessBudgetedDerivation.Problem(new(MaxMacs, MaxParameters), settings) is { } problem)
             yield return new(MaxMacs is null ? nameof(MaxParameters) : nameof(MaxMacs), problem.TrimEnd('.'));
     }
+
+    /// <summary>K·C of the space's narrowest attention module (nb201: 5 ops × 16; darts: 8 ops × C; proxyless: layer 0's 6 blocks × 32), or null for other spaces.</summary>
+    private int? SmallestAttentionWidth() =>
+        SearchSpaces.Is(Space, SearchSpaces.Nb201) ? Spaces.Nb201.Nb201Ops.Count * new Spaces.Nb201.Nb201SupernetConfig().Channels
+        : SearchSpaces.Is(Space, SearchSpaces.Darts) ? Spaces.Darts.DartsOps.Count * (Channels ?? DartsSupernetConfig.DefaultChannels)
+        : IsProxyless(Space) ? Spaces.Proxyless.ProxylessLayers.All.Min(l => l.CandidateCount * l.OutChannels)
+        : null;
 
     /// <summary>Throws when <see cref="Problems"/> finds any.</summary>
     /// <exception cref="ArgumentException">Listing every problem.</exception>

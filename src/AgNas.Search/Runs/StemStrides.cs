@@ -43,11 +43,15 @@ public static class StemStrides
     }
 
     /// <summary>
-    /// The stride a config of <paramref name="space"/> runs with: in the proxyless space the given one, or <see cref="Auto"/>'s for
-    /// the dataset when none is given (null when the dataset is not in the catalog); in other spaces the given one (null).
+    /// The stride a config of <paramref name="space"/> runs with: in the proxyless space the given one; when none is given, the stride
+    /// of the search run <paramref name="arch"/> comes from (a training run's --arch naming a run folder: the exported network keeps the
+    /// stem it was searched and costed with), else <see cref="Auto"/>'s for the dataset (null when the dataset is not in the catalog);
+    /// in other spaces the given one (null).
     /// </summary>
-    public static int? Resolve(string space, int? given, string dataset) =>
-        SearchConfig.IsProxyless(space) && given is null ? ForDataset(dataset) : given;
+    public static int? Resolve(string space, int? given, string dataset, string? arch = null) =>
+        SearchConfig.IsProxyless(space) && given is null
+            ? (arch is null ? null : Spaces.Proxyless.ProxylessArch.RunStemStride(arch)) ?? ForDataset(dataset)
+            : given;
 
     /// <summary>The problem of a config's stem stride, or null: proxyless takes 1 or 2 (null = auto, which needs a catalog dataset); other spaces none.</summary>
     public static SettingProblem? Problem(string space, int? stride, string dataset)

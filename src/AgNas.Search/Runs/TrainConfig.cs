@@ -250,7 +250,7 @@ public sealed record TrainConfig : IRunConfig<TrainConfig>
     /// <exception cref="FormatException">The device is not a device name.</exception>
     public TrainConfig Resolved() => this with
     {
-        StemStride = StemStrides.Resolve(Space, StemStride, Dataset),
+        StemStride = StemStrides.Resolve(Space, StemStride, Dataset, Arch),
         Augment = Augments.Resolve(Augment, Dataset),
         Arch = IsProxylessSpace() ? TryResolveProxyless(Arch)?.ToString() ?? Arch : Nb201Arch.TryParse(Arch, out var cell) ? cell.ToString() : Arch,
         Genotype = Genotype.Length > 0 && TryResolveGenotype(Genotype) is { } architecture ? architecture.ToString() : Genotype,

@@ -25,6 +25,8 @@ public class ProxylessArchTests
         Assert.Equal("mobilenet_5x5_ratio_3", arch[3].Key);
         Assert.Equal(6, arch.CandidateIndex(2));
         Assert.Equal(ProxylessArch.Agnas, ProxylessArch.Parse("\n 1\t1 -1 2 1 -1 5 1 1 -1 5 1 1 -1 1 4 3 -1 5 5 5 \n"));
+        Assert.Equal(ProxylessArch.Agnas, ProxylessArch.Parse("1,1,-1,2,1,-1,5,1,1,-1,5,1,1,-1,1,4,3,-1,5,5,5")); // as a Python list prints, brackets aside
+        Assert.Equal(ProxylessArch.Agnas, ProxylessArch.Parse("1, 1, -1, 2, 1, -1, 5, 1, 1, -1, 5, 1, 1, -1, 1, 4, 3, -1, 5, 5, 5"));
         Assert.NotEqual(ProxylessArch.Agnas, ProxylessArch.Parse(Replace(0, "0")));
     }
 

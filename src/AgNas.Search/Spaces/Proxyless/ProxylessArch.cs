@@ -92,7 +92,7 @@ public sealed record ProxylessArch
         return sb.Append(']').ToString();
     }
 
-    /// <summary>Parses a model_id string (integers separated by whitespace) or, when the text starts with '[', the JSON form.</summary>
+    /// <summary>Parses a model_id string (integers separated by whitespace or commas) or, when the text starts with '[', the JSON form.</summary>
     /// <param name="text">The text.</param>
     /// <param name="source">Where it came from, for messages; null for none.</param>
     /// <exception cref="ProxylessArchFormatException">The text is malformed; one line naming the layer and what is allowed there.</exception>
@@ -101,7 +101,7 @@ public sealed record ProxylessArch
         ArgumentNullException.ThrowIfNull(text);
         var trimmed = text.Trim();
         if (trimmed.StartsWith('[')) return FromJson(text, source);
-        var tokens = trimmed.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var tokens = trimmed.Split([' ', '\t', '\n', '\r', ','], StringSplitOptions.RemoveEmptyEntries);
         if (tokens.Length != ProxylessLayers.Count)
             throw new ProxylessArchFormatException(text, $"expected {ProxylessLayers.Count} ids, got {tokens.Length}", source);
         var ids = new int[tokens.Length];
@@ -195,6 +195,31 @@ public sealed record ProxylessArch
         }
         if (LooksLikeText(trimmed)) return Parse(value, what);
         throw new ProxylessArchFormatException(value, $"'{MessageText.Escape(trimmed)}' is neither an existing file or folder nor {AgnasName} nor a model_id; give {Accepted}", what);
+    }
+
+    /// <summary>
+    /// The stem stride of the search run an <c>--arch</c> value comes from: when it is a run folder, or a file in one, whose
+    /// config.json records <c>stem_stride</c>; null otherwise (a name, model_id text, a file outside a run, or a run without it).
+    /// The exported network of a search keeps its stem: its cost under a budget was counted with it.
+    /// </summary>
+    public static int? RunStemStride(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var trimmed = value.Trim();
+        string? folder = Directory.Exists(trimmed) ? trimmed : File.Exists(trimmed) ? Path.GetDirectoryName(Path.GetFullPath(trimmed)) : null;
+        if (folder is null) return null;
+        var config = Path.Combine(folder, RunFolder.ConfigFile);
+        if (!File.Exists(config)) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(config));
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("stem_stride", out var stride)
+                && stride.ValueKind == JsonValueKind.Number && stride.TryGetInt32(out int s) && s is 1 or 2 ? s : null;
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     public bool Equals(ProxylessArch? other) => other is not null && Ids.SequenceEqual(other.Ids);
