@@ -226,7 +226,13 @@ public static class SearchRunner
         string skips = SearchSpaces.Is(config.Space, SearchSpaces.Proxyless)
             ? $"{RunVerb.Count(last.SkipConnectCount, "layer")} skipped"
             : $"{last.SkipConnectCount} skip_connect";
-        context.OutWriter.WriteLine($"Derived architecture after epoch {last.Epoch} ({skips}):");
+        if (ChanceLevel.Verdict(result.Records ?? [last], data.Images.ClassCount) is { } verdict)
+        {
+            RunVerb.Warn(context, $"the search diverged or never learned: {verdict}. The derived architecture below is untrustworthy; " +
+                "search again with a lower --lr (or more epochs or data).");
+            context.OutWriter.WriteLine($"Derived architecture after epoch {last.Epoch} ({skips}), UNTRUSTWORTHY (supernet at chance level):");
+        }
+        else context.OutWriter.WriteLine($"Derived architecture after epoch {last.Epoch} ({skips}):");
         context.OutWriter.WriteLine(last.Arch);
         if (SearchSpaces.Is(config.Space, SearchSpaces.Nb201))
         {

@@ -20,6 +20,11 @@ namespace AgNas.Search.Runs;
 /// Every searched cell's derived genotype and skip_connect count, where the space derives one per cell (darts:
 /// Cell_0..Cell_{L−1}; <paramref name="Arch"/> then holds the five-cell set); absent otherwise.
 /// </param>
+/// <param name="AtChance">
+/// Informational: the supernet was at chance level after the epoch (<see cref="ChanceLevel.IsAtChance"/>: validation accuracy within
+/// <see cref="ChanceLevel.MarginPoints"/> points of 100/classes, or training loss above ln(classes)). Early epochs of a short search
+/// may legitimately be; only the run's summary judges (<see cref="ChanceLevel.Verdict"/>). Absent in metrics written before it existed.
+/// </param>
 public sealed record EpochRecord(
     int Epoch,
     double LearningRate,
@@ -32,7 +37,8 @@ public sealed record EpochRecord(
     double ImagesPerSecond,
     int TrainImages,
     int ValidImages,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<DerivedCell>? Cells = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<DerivedCell>? Cells = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? AtChance = null);
 
 /// <summary>
 /// The contents of attention/epoch-NNN.json: the importances collected after one epoch and the

@@ -25,7 +25,9 @@ public enum SearchOutcome
 /// <param name="CompletedEpochs">Epochs saved in the run folder.</param>
 /// <param name="Epochs">Epochs configured.</param>
 /// <param name="Last">The record of the last completed epoch (its arch is the run's result); null when none completed.</param>
-public sealed record SearchResult(SearchOutcome Outcome, string RunDirectory, int CompletedEpochs, int Epochs, EpochRecord? Last);
+/// <param name="Records">Every completed epoch's record (resumed ones included), for <see cref="ChanceLevel.Verdict"/>; null: only <paramref name="Last"/> is known.</param>
+public sealed record SearchResult(SearchOutcome Outcome, string RunDirectory, int CompletedEpochs, int Epochs, EpochRecord? Last,
+    IReadOnlyList<EpochRecord>? Records = null);
 
 /// <summary>
 /// AGNAS Algorithm 1 on any <see cref="ISearchSupernet"/>: the supernet's weights and attention
@@ -147,7 +149,7 @@ public static class SearchRun
         var net = supernet.Network;
         try
         {
-            var session = new Session(config, supernet, folder, backend, trainLoader, validLoader, alphaLoader, observer, cancellation);
+            var session = new Session(config, supernet, folder, backend, trainLoader, validLoader, alphaLoader, observer, cancellation, images.ClassCount);
             return session.Run(saved);
         }
         finally
@@ -197,14 +199,16 @@ public static class SearchRun
         private readonly TrainingRecipe _recipe;
         private readonly TrainingEpoch _epochs;
         private readonly CancellationToken _cancellation;
+        private readonly int _classes;
 
         // darts only: the supernet's α view and α's names in the network.
         private readonly IAlphaSupernet? _alphaNet;
         private readonly List<(string Name, Parameter Param)> _alphas = [];
 
         public Session(SearchConfig config, ISearchSupernet supernet, RunFolder folder, IBackend backend, DataLoader trainLoader,
-            DataLoader validLoader, DataLoader? alphaLoader, SearchObserver observer, CancellationToken cancellation)
+            DataLoader validLoader, DataLoader? alphaLoader, SearchObserver observer, CancellationToken cancellation, int classes)
         {
+            _classes = classes;
             _config = config;
             _supernet = supernet;
             _net = supernet.Network;
@@ -265,12 +269,14 @@ public static class SearchRun
                 if (train is null) return Interrupted(completed, metrics);
                 var valid = CollectImportance(epoch);
                 if (valid is null) return Interrupted(completed, metrics);
+                CheckDerivationInputs(epoch, valid.Value.Importance, sgd.LearningRate, completed);
                 var arch = _alphaNet is null ? _supernet.Derive(valid.Value.Importance) : _alphaNet.DeriveFromAlphas();
                 double seconds = total.Elapsed.TotalSeconds;
 
                 var t = train.Value;
                 var record = new EpochRecord(epoch, lr, t.MeanLoss, t.Accuracy, valid.Value.Totals.Accuracy, arch.Text, arch.SkipConnectCount, seconds,
-                    t.ImagesPerSecond, t.Images, valid.Value.Totals.Images, arch.Cells);
+                    t.ImagesPerSecond, t.Images, valid.Value.Totals.Images, arch.Cells,
+                    ChanceLevel.IsAtChance(valid.Value.Totals.Accuracy, t.MeanLoss, _classes));
                 var snapshot = Snapshot(epoch, arch, valid.Value.Importance, valid.Value.Totals.Images);
                 metrics.Add(record);
                 history.Add(snapshot);
@@ -279,7 +285,7 @@ public static class SearchRun
                 if (_config.Plots && RunPlots.Write(_folder, metrics, history) is { } warning) _observer.Warning(warning);
                 _observer.EpochCompleted(record, arch);
             }
-            return new SearchResult(SearchOutcome.Completed, _folder.Path, completed, _config.Epochs, metrics.LastOrDefault());
+            return new SearchResult(SearchOutcome.Completed, _folder.Path, completed, _config.Epochs, metrics.LastOrDefault(), metrics);
         }
 
         /// <summary>The epoch's weight training; with darts, each step preceded by an α step on the next validation batch. Null when cancelled.</summary>
@@ -298,6 +304,26 @@ public static class SearchRun
                 }
                 _observer.AlphaStepCompleted(epoch, step, loss);
             }, schedule);
+        }
+
+        /// <summary>
+        /// Stops a search whose importances (agnas) or α (darts) hold a NaN or ±∞ before the space derives from them, naming the
+        /// module or α set and the candidate (a diverged supernet's eval-mode pass, e.g. through non-finite running statistics).
+        /// </summary>
+        private void CheckDerivationInputs(int epoch, IReadOnlyList<double[]> importance, float lr, int completed)
+        {
+            string? what = null;
+            if (_alphaNet is null)
+            {
+                if (NonFiniteScan.FirstNonFiniteValue(importance) is var (v, i))
+                    what = $"the importance of candidate {i} of attention module {_moduleNames[v]} is {importance[v][i].ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            }
+            else if (NonFiniteScan.FirstNonFinite(_alphas.Select(a => (a.Name, a.Param.Data))) is { } alpha)
+            {
+                what = $"the architecture parameter {alpha} (α) is not finite";
+            }
+            if (what is not null)
+                throw _epochs.Diverged(_trainLoader.BatchesPerEpoch, epoch, "validation pass", what, "stopped before deriving the architecture", lr, completed);
         }
 
         private SearchResult Interrupted(int completed, List<EpochRecord> metrics) =>

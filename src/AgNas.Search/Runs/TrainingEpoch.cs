@@ -57,6 +57,7 @@ public sealed class TrainingEpoch
     private readonly CancellationToken _cancellation;
     private readonly string _kind;
     private readonly RunFolder _folder;
+    private readonly Dictionary<Parameter, string> _names;
 
     /// <param name="net">The network (images → logits).</param>
     /// <param name="backend">Where its tensors live (the non-finite check runs there).</param>
@@ -85,7 +86,52 @@ public sealed class TrainingEpoch
         _cancellation = cancellation;
         _kind = kind;
         _folder = folder;
+        _names = new Dictionary<Parameter, string>(ReferenceEqualityComparer.Instance);
+        foreach (var (name, p) in net.NamedParameters()) _names.TryAdd(p, name);
     }
+
+    /// <summary>
+    /// Stops a step whose gradients are not all finite, before the optimiser uses them: clips them as the recipe says and tests the
+    /// global norm it computed (norm mode), or one sum of squares taken before clipping (value mode, which would turn ∞ into the
+    /// clip, and no clip). Only on failure is each gradient tested, to name the first one at fault.
+    /// </summary>
+    private void CheckGradients(int batches, int epoch, int step, float lr, int completed)
+    {
+        double n;
+        if (_recipe.GradClip is not null && _recipe.GradClipMode == GradClipModes.Norm)
+        {
+            n = _recipe.ClipGradients(_parameters) ?? 0;
+        }
+        else
+        {
+            n = Math.Sqrt(NonFiniteScan.SumOfSquares(Gradients().Select(g => g.Grad).ToList()));
+            if (double.IsFinite(n)) _recipe.ClipGradients(_parameters);
+        }
+        if (double.IsFinite(n)) return;
+        string which = NonFiniteScan.FirstNonFinite(Gradients().Select(g => (Name(g.Param), g.Grad))) is { } name
+            ? $"the gradient of {name}" : "a gradient";
+        throw Diverged(batches, epoch, $"step {step} of {batches}",
+            $"{which} is not finite (global gradient norm {Fmt(n)}, learning rate {Fmt(lr)})", "stopped before updating the weights", lr, completed);
+    }
+
+    /// <summary>
+    /// After an epoch's last step: one sum of squares over every weight and float buffer (BatchNorm's running statistics, which a
+    /// training-mode forward updates without using them, so a finite loss can hide them), named on failure.
+    /// </summary>
+    private void CheckState(int batches, int epoch, int steps, float lr, int completed)
+    {
+        var tensors = _net.Parameters().Select(p => p.Data).Concat(NonFiniteScan.FloatBuffers(_net).Select(b => b.Tensor)).ToList();
+        if (NonFiniteScan.AllFinite(tensors)) return;
+        string which = NonFiniteScan.FirstNonFiniteState(_net) ?? "a weight or running statistic";
+        throw Diverged(batches, epoch, $"after step {steps} of {batches}", $"{which} is not finite (learning rate {Fmt(lr)})", "stopped", lr, completed);
+    }
+
+    private IEnumerable<(Parameter Param, Tensor Grad)> Gradients() =>
+        _parameters.Where(p => p.Grad is not null).Select(p => (p, p.Grad!));
+
+    private string Name(Parameter p) => _names.TryGetValue(p, out var name) ? name : "an unnamed parameter";
+
+    private static string Fmt(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 
     /// <summary>One epoch of weight training on <paramref name="loader"/>'s epoch <paramref name="epoch"/> − 1; null when cancelled.</summary>
     /// <param name="loader">The training batches.</param>
@@ -98,7 +144,10 @@ public sealed class TrainingEpoch
     /// step's gradients are cleared (the DARTS α step); null for none.
     /// </param>
     /// <param name="schedule">Sets <paramref name="sgd"/>'s learning rate before each step from (epoch, step); null leaves it as it is.</param>
-    /// <exception cref="NonFiniteLossException">The loss of a step was NaN or infinite; nothing of that step was applied.</exception>
+    /// <exception cref="NonFiniteLossException">
+    /// The run diverged: the loss or a gradient of a step was NaN or infinite (nothing of that step was applied), or after the last step a weight
+    /// or BatchNorm running statistic was; the message names the epoch, the step and the first tensor at fault.
+    /// </exception>
     public TrainTotals? Train(DataLoader loader, int epoch, Optimizer sgd, int completed, Action<int, double>? stepCompleted = null,
         Action<int>? beforeStep = null, RunSchedule? schedule = null)
     {
@@ -122,9 +171,10 @@ public sealed class TrainingEpoch
                 sgd.ZeroGrad();
                 var (logits, lossVar, objective) = Forward(_net, new Var(batch.Images), batch.Labels, epoch, step, (float)_recipe.LabelSmoothing);
                 if (_backend.HasNonFinite(objective.Data))
-                    throw NonFinite(loader.BatchesPerEpoch, epoch, step, objective.Data.Item(), sgd.LearningRate, completed, "training loss", "the weights");
+                    throw NonFinite(loader.BatchesPerEpoch, epoch, step, objective.Data.Item(), sgd.LearningRate, completed, "training loss", "the weights",
+                        NonFiniteScan.FirstNonFiniteState(_net) is { } state ? $"{state} was already not finite (set by the previous step)" : null);
                 objective.Backward();
-                _recipe.ClipGradients(_parameters);
+                CheckGradients(loader.BatchesPerEpoch, epoch, step, sgd.LearningRate, completed);
                 sgd.Step();
                 loss = lossVar.Data.Item();
                 lossSum += loss * batch.Count;
@@ -133,6 +183,7 @@ public sealed class TrainingEpoch
             }
             stepCompleted?.Invoke(step, loss);
         }
+        CheckState(loader.BatchesPerEpoch, epoch, step, sgd.LearningRate, completed);
         return new TrainTotals(lossSum, correct, images, clock.Elapsed.TotalSeconds);
     }
 
@@ -226,16 +277,31 @@ public sealed class TrainingEpoch
 
     /// <summary>
     /// The exception for a non-finite <paramref name="what"/> ("training loss", "architecture loss") at a
-    /// step, before <paramref name="updated"/> ("the weights", "α") changed; nothing of the epoch is saved.
+    /// step, before <paramref name="updated"/> ("the weights", "α") changed; nothing of the epoch is saved. <paramref name="cause"/>:
+    /// what was already non-finite before the loss ("the weight stem.weight was already not finite ..."), or null.
     /// </summary>
-    public NonFiniteLossException NonFinite(int batches, int epoch, int step, float loss, float lr, int completed, string what, string updated)
+    public NonFiniteLossException NonFinite(int batches, int epoch, int step, float loss, float lr, int completed, string what, string updated,
+        string? cause = null)
+    {
+        string because = cause is null ? "" : $"; {cause}";
+        return Diverged(batches, epoch, $"step {step} of {batches}",
+            $"the {what} is {loss.ToString(CultureInfo.InvariantCulture)} (learning rate {lr.ToString(CultureInfo.InvariantCulture)}){because}",
+            $"stopped before updating {updated}", lr, completed, step);
+    }
+
+    /// <summary>
+    /// The divergence exception: "Epoch E, <paramref name="where"/>: <paramref name="what"/>. The run diverged and
+    /// <paramref name="stopped"/>; it saved nothing of epoch E." followed by what the folder holds and how to go on (resume from the
+    /// last saved epoch at a lower learning rate).
+    /// </summary>
+    public NonFiniteLossException Diverged(int batches, int epoch, string where, string what, string stopped, float lr, int completed, int? step = null)
     {
         string saved = completed > 0
-            ? $"{_folder.Path} still holds epoch {completed} (checkpoint, optimizer state and metrics)."
-            : "No epoch had completed, so the run folder holds no checkpoint.";
+            ? $"{_folder.Path} still holds epoch {completed} (checkpoint, optimizer state and metrics); resume it with a lower learning rate " +
+              $"(--resume {_folder.Path} --lr {Fmt(lr / 10)}, say)."
+            : $"No epoch had completed, so the run folder holds no checkpoint; start again with a lower learning rate (--lr {Fmt(lr / 10)}, say).";
         return new NonFiniteLossException(
-            $"Epoch {epoch}, step {step} of {batches}: the {what} is {loss.ToString(CultureInfo.InvariantCulture)} " +
-            $"(learning rate {lr.ToString(CultureInfo.InvariantCulture)}). The {_kind} stopped before updating {updated} and saved nothing of epoch {epoch}. {saved}",
-            epoch, step, completed);
+            $"Epoch {epoch}, {where}: {what}. The {_kind} diverged and {stopped}; it saved nothing of epoch {epoch}. {saved}",
+            epoch, step ?? batches, completed);
     }
 }

@@ -81,20 +81,22 @@ public sealed record TrainingRecipe
     public RunSchedule CreateSchedule(Optimizer optimizer, int epochs, int stepsPerEpoch, int completed) =>
         new(optimizer, LrSchedule, LearningRateMin, epochs, stepsPerEpoch, completed);
 
-    /// <summary>Clips the gradients of <paramref name="parameters"/> as <see cref="GradClip"/> and <see cref="GradClipMode"/> say; nothing when there is no clip.</summary>
+    /// <summary>
+    /// Clips the gradients of <paramref name="parameters"/> as <see cref="GradClip"/> and <see cref="GradClipMode"/> say; nothing when
+    /// there is no clip. Returns the global L2 norm of the gradients before clipping when the clip computed it (norm mode), else null.
+    /// </summary>
     /// <exception cref="ArgumentException">An unknown mode.</exception>
-    public void ClipGradients(IReadOnlyList<Parameter> parameters)
+    public double? ClipGradients(IReadOnlyList<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (GradClip is not double clip) return;
+        if (GradClip is not double clip) return null;
         switch (GradClipMode)
         {
             case GradClipModes.Norm:
-                global::AgNas.Autograd.Optim.GradClip.ClipGradNorm(parameters, clip);
-                break;
+                return global::AgNas.Autograd.Optim.GradClip.ClipGradNorm(parameters, clip);
             case GradClipModes.Value:
                 global::AgNas.Autograd.Optim.GradClip.ClipGradValue(parameters, (float)clip);
-                break;
+                return null;
             default:
                 throw new ArgumentException(GradClipModes.Problem(GradClipMode)!.ToString());
         }
