@@ -54,7 +54,7 @@ public class DivergenceTests
         Assert.Single(File.ReadAllLines(folder.File(RunFolder.MetricsFile)));
         Assert.False(File.Exists(folder.AttentionFile(2)));
         Assert.Contains($"{folder.Path} still holds epoch 1", e.Message);
-        Assert.Contains("resume it with a lower learning rate", e.Message);
+        Assert.Contains("start again with a lower one (--lr", e.Message);
         var resumed = SearchRun.Run(RunTestData.Config(dir), Data, TinySupernet.Factory(), resume: true);
         Assert.Equal(SearchOutcome.Completed, resumed.Outcome);
     }
