@@ -88,7 +88,17 @@ public static class Program
             context.ErrorWriter.WriteLine($"Run 'agnas {verb.Name} --help' for the options.");
             return ExitCodes.Usage;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (OutOfMemoryException e)
+        {
+            // The tensor allocators turn their failures into TensorOutOfMemoryException (below), which names the
+            // request and the live/peak bytes. This is the runtime's own: a host array or the managed heap. Once the
+            // verb's frames are unwound its objects are garbage, so one line can still be written; if even that
+            // fails, the exception escapes and the runtime aborts as it did before.
+            if (context.Debug) context.ErrorWriter.WriteLine(e.ToString());
+            else PrintError(context, "out of memory outside the tensor allocator (a host array or the managed heap); try a smaller --batch-size.");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e)
         {
             if (context.Debug)
                 context.ErrorWriter.WriteLine(e.ToString());

@@ -10,12 +10,19 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
 {
     private readonly int[]? _dims;
 
-    /// <exception cref="ArgumentException">A dimension is negative.</exception>
+    /// <exception cref="ArgumentException">A dimension is negative, or the number of elements does not fit in 64 bits.</exception>
     public Shape(params int[] dims)
     {
+        long size = 1;
         foreach (var d in dims)
         {
             if (d < 0) throw new ArgumentException($"Shape {Format(dims)}: dimension {d} is negative; every dimension must be >= 0.", nameof(dims));
+            if (d != 0 && size > long.MaxValue / d)
+            {
+                if (Array.IndexOf(dims, 0) >= 0) { size = 0; break; } // a zero dimension makes the product 0 whatever the others
+                throw new ArgumentException($"Shape {Format(dims)}: the product of the dimensions exceeds {long.MaxValue} elements; one of them is far too large.", nameof(dims));
+            }
+            size *= d;
         }
         _dims = (int[])dims.Clone();
     }

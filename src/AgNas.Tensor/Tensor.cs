@@ -58,9 +58,14 @@ public sealed unsafe class Tensor : IDisposable
     }
 
     /// <summary>Allocates an uninitialised tensor.</summary>
+    /// <exception cref="ArgumentException">The tensor's bytes do not fit in 63 bits (the message names the shape).</exception>
+    /// <exception cref="TensorOutOfMemoryException">The backend's memory cannot hold it.</exception>
     public static Tensor Empty(Shape shape, IBackend backend, DType dtype = DType.Float32)
     {
-        var bytes = Math.Max(shape.Size, 1) * dtype.ByteSize();
+        long elements = Math.Max(shape.Size, 1);
+        if (elements > long.MaxValue / dtype.ByteSize())
+            throw new ArgumentException($"Tensor.Empty: shape {shape} of {dtype} holds {elements} elements, more bytes than a 64-bit size can count.", nameof(shape));
+        var bytes = elements * dtype.ByteSize();
         var (ptr, cap) = backend.Allocator.Rent(bytes);
         return new Tensor(new Storage(backend, ptr, cap), shape, dtype, 0, shape.SampleSize);
     }
@@ -117,7 +122,7 @@ public sealed unsafe class Tensor : IDisposable
     public float[] ToArray()
     {
         RequireDType(DType.Float32, nameof(ToArray));
-        var a = new float[Size];
+        var a = new float[HostLength(nameof(ToArray))];
         Backend.CopyToHost(MemoryMarshal.AsBytes(a.AsSpan()), this);
         return a;
     }
@@ -125,7 +130,7 @@ public sealed unsafe class Tensor : IDisposable
     public int[] ToInt32Array()
     {
         RequireDType(DType.Int32, nameof(ToInt32Array));
-        var a = new int[Size];
+        var a = new int[HostLength(nameof(ToInt32Array))];
         Backend.CopyToHost(MemoryMarshal.AsBytes(a.AsSpan()), this);
         return a;
     }
@@ -133,7 +138,7 @@ public sealed unsafe class Tensor : IDisposable
     public double[] ToDoubleArray()
     {
         RequireDType(DType.Float64, nameof(ToDoubleArray));
-        var a = new double[Size];
+        var a = new double[HostLength(nameof(ToDoubleArray))];
         Backend.CopyToHost(MemoryMarshal.AsBytes(a.AsSpan()), this);
         return a;
     }
@@ -197,15 +202,21 @@ public sealed unsafe class Tensor : IDisposable
     {
         RequireDType(DType.Float32, nameof(AsSpan));
         RequireHostContiguous(nameof(AsSpan));
-        return new Span<float>((void*)Handle, checked((int)Size));
+        return new Span<float>((void*)Handle, HostLength(nameof(AsSpan)));
     }
 
     public Span<int> AsInt32Span()
     {
         RequireDType(DType.Int32, nameof(AsInt32Span));
         RequireHostContiguous(nameof(AsInt32Span));
-        return new Span<int>((void*)Handle, checked((int)Size));
+        return new Span<int>((void*)Handle, HostLength(nameof(AsInt32Span)));
     }
+
+    /// <summary>The element count as one host array's or span's length.</summary>
+    /// <exception cref="InvalidOperationException">The tensor holds more elements than a host array can (the message names its shape).</exception>
+    private int HostLength(string op) => Size <= Array.MaxLength
+        ? (int)Size
+        : throw new InvalidOperationException($"{op}: tensor of shape {Shape} holds {Size} elements, more than one host array or span can ({Array.MaxLength}).");
 
     private void RequireHostContiguous(string op)
     {

@@ -33,8 +33,15 @@ public class DeviceErrorTests
         var backend = EmulatedCuda.Backend;
         long total = backend.CudaDevice.MemoryInfo().Total;
         int elements = (int)Math.Min(int.MaxValue, total / sizeof(float) + 1024);
-        var e = Assert.Throws<CudaOutOfMemoryException>(() => Tensor.Empty(new Shape(elements, 2), backend).Dispose());
+        var e = Assert.Throws<TensorOutOfMemoryException>(() => Tensor.Empty(new Shape(elements, 2), backend).Dispose());
         Assert.Equal(backend.Device, e.Device);
+        var cuda = Assert.IsType<CudaOutOfMemoryException>(e.InnerException);
+        Assert.Equal(backend.Device, cuda.Device);
+        // The same user-facing line as on the CPU, with the driver's free/total appended.
+        Assert.StartsWith($"{backend.Device}: out of memory allocating ", e.Message);
+        Assert.Contains(" live and a peak of ", e.Message);
+        Assert.Contains(cuda.Message, e.Message);
+        Assert.EndsWith("try a smaller --batch-size.", e.Message);
     }
 
     [Fact]

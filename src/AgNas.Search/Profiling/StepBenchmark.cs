@@ -62,7 +62,7 @@ public static class StepBenchmark
     /// <param name="backend">Where the images live (the model's backend).</param>
     /// <param name="afterWarmup">Called once between the warm-up and the timed steps (e.g. to reset a profiler).</param>
     /// <param name="recipe">The optimiser, clip and label smoothing of the step; null = <see cref="SearchConfig"/>'s default recipe.</param>
-    /// <exception cref="ArgumentException">batch, steps or warm-up out of range.</exception>
+    /// <exception cref="ArgumentException">batch, steps or warm-up out of range, or an input batch too large for a host array (the message names its shape).</exception>
     public static StepTimings Run(Module model, Shape inputPerSample, int classes, int batch, int steps, int warmup, IBackend backend,
         Action? afterWarmup = null, TrainingRecipe? recipe = null)
     {
@@ -71,6 +71,8 @@ public static class StepBenchmark
         recipe ??= new SearchConfig().Recipe();
         var dims = new[] { batch }.Concat(inputPerSample).ToArray();
         var shape = new Shape(dims);
+        if (shape.Size > Array.MaxLength)
+            throw new ArgumentException($"StepBenchmark: the input batch of shape {shape} holds {shape.Size} values, more than one host array can ({Array.MaxLength}); use a smaller input or batch.");
         var data = new float[shape.Size];
         for (int i = 0; i < data.Length; i++) data[i] = CounterRandom.Uniform(7, (ulong)i) * 2 - 1;
         var labelData = Enumerable.Range(0, batch).Select(i => i % classes).ToArray();

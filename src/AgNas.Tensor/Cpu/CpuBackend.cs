@@ -19,7 +19,7 @@ public sealed unsafe partial class CpuBackend : IBackend
     private CpuBackend()
     {
         Stats = new MemoryStats();
-        Allocator = new CachingAllocator(
+        Allocator = new CachingAllocator(Device.Cpu,
             bytes => (IntPtr)NativeMemory.AlignedAlloc((nuint)bytes, 64),
             p => NativeMemory.AlignedFree((void*)p),
             Stats);

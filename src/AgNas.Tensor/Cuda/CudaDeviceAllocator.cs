@@ -9,7 +9,7 @@ namespace AgNas.Tensors.Cuda;
 /// kept in a table until it is freed, so the device frees every block it ever handed out before
 /// it releases its context. An allocation that fails with CUDA_ERROR_OUT_OF_MEMORY throws
 /// <see cref="CudaOutOfMemoryException"/>, on which the caching allocator empties its cache and
-/// retries once.
+/// retries once, then throws a <see cref="TensorOutOfMemoryException"/> wrapping it.
 /// </summary>
 public sealed class CudaDeviceAllocator
 {
@@ -22,7 +22,7 @@ public sealed class CudaDeviceAllocator
     {
         _device = device;
         Stats = new MemoryStats();
-        Caching = new CachingAllocator(RawAlloc, RawFree, Stats);
+        Caching = new CachingAllocator(device.Device, RawAlloc, RawFree, Stats);
     }
 
     /// <summary>The allocator tensors rent from (IBackend.Allocator of the CUDA backend).</summary>

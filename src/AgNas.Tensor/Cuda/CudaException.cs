@@ -117,7 +117,8 @@ public sealed class CudnnException : CudaException
 
 /// <summary>
 /// A device allocation failed with CUDA_ERROR_OUT_OF_MEMORY. An <see cref="OutOfMemoryException"/>,
-/// so <see cref="Memory.CachingAllocator"/> empties its cache and retries once; the driver's
+/// so <see cref="Memory.CachingAllocator"/> empties its cache and retries once, then wraps it in a
+/// <see cref="Memory.TensorOutOfMemoryException"/> (what callers see); the driver's
 /// exception is the inner exception.
 /// </summary>
 public sealed class CudaOutOfMemoryException : OutOfMemoryException
