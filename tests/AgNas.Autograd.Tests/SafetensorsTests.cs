@@ -275,6 +275,21 @@ public sealed class SafetensorsTests : IDisposable
         Assert.All(bias.ToArray(), v => Assert.Equal(5f, v));
     }
 
+    /// <summary>A checkpoint of another network: every problem in Problems, only the first ten in the message (issue 10, item 4).</summary>
+    [Fact]
+    public void AMismatchOfManyNamesListsTenInTheMessage()
+    {
+        using var scope = TensorScope.Begin();
+        var path = PathOf("many.safetensors");
+        Safetensors.Save(path, [Entry("only", Tensor.Zeros(new Shape(1), Cpu))]);
+        var target = Enumerable.Range(0, 300).Select(i => Entry($"layer{i}.weight", Tensor.Zeros(new Shape(2), Cpu))).ToArray();
+        var ex = Assert.Throws<CheckpointMismatchException>(() => Safetensors.LoadInto(path, target));
+        Assert.Equal(301, ex.Problems.Count);
+        Assert.Contains("... and 291 more", ex.Message);
+        Assert.DoesNotContain("layer299.weight", ex.Message);
+        Assert.True(ex.Message.Length < 2000, $"{ex.Message.Length} characters");
+    }
+
     [Fact]
     public void SaveRejectsRepeatedAndReservedNames()
     {

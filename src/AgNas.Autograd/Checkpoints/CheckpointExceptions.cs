@@ -21,12 +21,17 @@ public sealed class CheckpointFormatException : IOException
 }
 
 /// <summary>
-/// A valid checkpoint that does not fit the tensors it is loaded into. Lists every problem found
-/// (missing and unexpected names, shape and dtype differences) at once, so one run shows all of
-/// them. Nothing was copied when this is thrown.
+/// A valid checkpoint that does not fit the tensors it is loaded into. <see cref="Problems"/> lists every
+/// problem found (missing and unexpected names, shape and dtype differences) at once; the message shows
+/// the first <see cref="ShownProblems"/> and counts the rest, so that a checkpoint of another network
+/// (hundreds of names) does not make a message of tens of thousands of characters. Nothing was copied
+/// when this is thrown.
 /// </summary>
 public sealed class CheckpointMismatchException : Exception
 {
+    /// <summary>Problems the message lists; the rest are counted.</summary>
+    public const int ShownProblems = 10;
+
     public CheckpointMismatchException(string path, IReadOnlyList<string> problems)
         : base(Format(path, problems))
     {
@@ -40,5 +45,6 @@ public sealed class CheckpointMismatchException : Exception
     private static string Format(string path, IReadOnlyList<string> problems) =>
         $"Checkpoint '{path}' does not match the tensors it is loaded into ({problems.Count} " +
         $"problem{(problems.Count == 1 ? "" : "s")}; nothing was loaded):" +
-        string.Concat(problems.Select(p => Environment.NewLine + "  - " + p));
+        string.Concat(problems.Take(ShownProblems).Select(p => Environment.NewLine + "  - " + p)) +
+        (problems.Count > ShownProblems ? $"{Environment.NewLine}  ... and {problems.Count - ShownProblems} more (the exception's Problems lists them all)" : "");
 }

@@ -27,9 +27,6 @@ public static class BenchRunner
         CheckJsonPath(options.Json);
         if (options.Space != "" && !options.Model.Equals(BenchOptions.DefaultModel, StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"--space {options.Space} and --model {options.Model}: give one of them (--space times a search space's supernet, --model another network).");
-        // NB201's residual reduction blocks add a stride-2 conv (⌈H/2⌉) to a 2×2 average pool (⌊H/2⌋): H and W must stay even twice.
-        if (options.Space.Equals("nb201", StringComparison.OrdinalIgnoreCase) && (input[1] % 4 != 0 || input[2] % 4 != 0))
-            throw new UsageException($"--input {options.Input}: the nb201 supernet halves H and W twice and needs both to be multiples of 4 (e.g. 3x32x32, 1x28x28).");
         var device = DeviceOption.Get(options.Device);
         var profiler = options.Profile ? new ProfilingBackend(device) : null;
         IBackend backend = profiler ?? device;

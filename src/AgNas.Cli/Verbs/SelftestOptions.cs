@@ -22,7 +22,7 @@ public sealed class SelftestOptions
     [Option("batch", Default = DefaultBatch, HelpText = "Images in the supernet step (>= 2).")]
     public int Batch { get; set; } = DefaultBatch;
 
-    [Option("size", Default = DefaultSize, HelpText = "Image height and width in the supernet step (a multiple of 4).")]
+    [Option("size", Default = DefaultSize, HelpText = "Image height and width in the supernet step (any positive size).")]
     public int Size { get; set; } = DefaultSize;
 
     [Option("space", Default = DefaultSpace, HelpText = "The supernet of the step: nb201 (C=16, 3 cells per stage, the micro search recipe) or proxyless (the full " +

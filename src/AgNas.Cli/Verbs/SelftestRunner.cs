@@ -23,9 +23,7 @@ public static class SelftestRunner
         if (!options.Space.Equals("nb201", StringComparison.OrdinalIgnoreCase) && !options.Space.Equals(SearchSpaces.Proxyless, StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"--space '{options.Space}': expected nb201 or {SearchSpaces.Proxyless}.");
         bool proxylessStep = options.Space.Equals(SearchSpaces.Proxyless, StringComparison.OrdinalIgnoreCase);
-        if (!proxylessStep && (options.Size < 4 || options.Size % 4 != 0))
-            throw new UsageException($"--size {options.Size}: expected a positive multiple of 4 (the nb201 supernet halves it twice).");
-        if (proxylessStep && options.Size < 1) throw new UsageException($"--size {options.Size}: expected a positive image side.");
+        if (options.Size < 1) throw new UsageException($"--size {options.Size}: expected a positive image side.");
         var cases = BackendConformance.All.Where(c => c.Name.Contains(options.Filter, StringComparison.OrdinalIgnoreCase)).ToList();
         if (cases.Count == 0)
             throw new UsageException($"--filter '{options.Filter}' matches none of the {BackendConformance.All.Count} cases (names look like 'Conv2dForward/3x3-pad1/1x3x5x7').");

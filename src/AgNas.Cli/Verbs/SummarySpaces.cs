@@ -71,10 +71,6 @@ public static class SummarySpaces
     private static SummaryNetwork BuildNb201(SummaryRequest request)
     {
         var arch = Nb201Arch.Parse(request.Architecture.Trim());
-        var (h, w) = (request.Input[1], request.Input[2]);
-        // The residual blocks add a stride-2 conv (⌈H/2⌉) to a 2×2 average pool (⌊H/2⌋): H and W must stay even twice.
-        if (h % 4 != 0 || w % 4 != 0)
-            throw new ArgumentException($"--input {Format(request.Input)}: the nb201 network halves H and W twice and needs both to be multiples of 4 (e.g. 3x32x32, 3x16x16).");
         var net = new Nb201Network(new Nb201NetworkConfig(arch) { InputChannels = request.Input[0], Classes = request.Classes });
         IEnumerable<string> Notes(NetworkSummary summary)
         {

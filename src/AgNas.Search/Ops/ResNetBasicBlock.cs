@@ -9,7 +9,9 @@ namespace AgNas.Search.Ops;
 /// The residual block between NAS-Bench-201's stages (AutoDL <c>ResNetBasicblock</c>):
 /// out = shortcut(x) + conv_b(conv_a(x)), conv_a = ReLUConvBN 3×3 (stride s, pad 1), conv_b =
 /// ReLUConvBN 3×3 (stride 1, pad 1). The shortcut is, for stride 2, AvgPool 2×2 stride 2 (no
-/// padding) then a 1×1 conv without bias and without BN; for stride 1 with a change of width, a
+/// padding; <see cref="HalvingAvgPool"/>, which pads an odd size at the bottom and right so that the
+/// shortcut, like conv_a, gives ⌈H/2⌉ × ⌈W/2⌉ — the benchmark's code fails there) then a 1×1 conv
+/// without bias and without BN; for stride 1 with a change of width, a
 /// ReLUConvBN 1×1; otherwise the identity. The convs have a bias iff the BN is not affine, as
 /// ReLUConvBN does in NAS-Bench-201 (the benchmark builds these blocks with affine BN, so no bias).
 /// Child names match PyTorch's: <c>conv_a</c>, <c>conv_b</c>, <c>downsample</c>.
@@ -31,7 +33,7 @@ public sealed class ResNetBasicBlock : Module
         if (stride == 2)
         {
             Downsample = RegisterModule("downsample", new Sequential(
-                new AvgPool2d(kernelSize: 2, stride: 2, padding: 0),
+                new HalvingAvgPool(),
                 new Conv2d(inChannels, outChannels, kernelSize: 1, stride: 1, padding: 0, bias: false, generator: generator, backend: backend)));
         }
         else if (inChannels != outChannels)
@@ -49,7 +51,7 @@ public sealed class ResNetBasicBlock : Module
     /// <summary>The shortcut, or null for the identity.</summary>
     public Module? Downsample { get; }
 
-    /// <summary>x (B, I, H, W) → (B, O, H/s, W/s) (sizes as the convs compute them).</summary>
+    /// <summary>x (B, I, H, W) → (B, O, H, W) at stride 1, (B, O, ⌈H/2⌉, ⌈W/2⌉) at stride 2 (any H, W ≥ 1).</summary>
     public override Var Forward(Var x)
     {
         var residual = Downsample?.Forward(x) ?? x;

@@ -47,6 +47,9 @@ public sealed class RunFolder
     public const string CurvesCsv = "curves.csv";
     public const string AttentionCsv = "attention.csv";
 
+    /// <summary>Written when a checkpoint does not fit the network of config.json: what each holds and every key problem (see <see cref="CheckpointMismatch"/>).</summary>
+    public const string CheckpointMismatchFile = "checkpoint-mismatch.txt";
+
     /// <summary>Metadata key of the epoch in the safetensors files.</summary>
     public const string EpochMetadataKey = "agnas_epoch";
 
@@ -123,7 +126,7 @@ public sealed class RunFolder
 
     /// <summary>The files the run folder itself writes, which a space's derived files may not replace.</summary>
     private static readonly string[] OwnFiles =
-        [ConfigFile, MetricsFile, AttentionFolder, ArchFile, CheckpointFile, OptimizerFile, ArchOptimizerFile, StateFile, CurvesPlot, AttentionPlot, CurvesCsv, AttentionCsv, LockFile];
+        [ConfigFile, MetricsFile, AttentionFolder, ArchFile, CheckpointFile, OptimizerFile, ArchOptimizerFile, StateFile, CurvesPlot, AttentionPlot, CurvesCsv, AttentionCsv, LockFile, CheckpointMismatchFile];
 
     /// <summary>Writes state.json (a <see cref="RunState"/> or a <see cref="TrainState"/>); call it last at the end of an epoch.</summary>
     public void WriteState<TState>(TState state) where TState : IRunState =>
@@ -132,13 +135,17 @@ public sealed class RunFolder
     /// <summary>
     /// Saves the end of an epoch's training: <c>checkpoint.safetensors</c> (the network's state dict)
     /// and <c>optimizer.safetensors</c> (the optimiser's tensors), both tagged with
-    /// <paramref name="epoch"/> in their metadata. Returns what state.json keeps of the optimiser.
+    /// <paramref name="epoch"/> in their metadata, the checkpoint also with <paramref name="identity"/>
+    /// (what network it holds, compared on restore). Returns what state.json keeps of the optimiser.
     /// </summary>
-    public SavedOptimizer SaveTraining(Module net, Optimizer optimizer, int epoch)
+    public SavedOptimizer SaveTraining(Module net, Optimizer optimizer, int epoch, CheckpointIdentity? identity = null)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(optimizer);
-        net.SaveSafetensors(Checkpoint, EpochMetadata(epoch));
+        var metadata = EpochMetadata(epoch);
+        if (identity is not null)
+            foreach (var (key, value) in identity.ToMetadata()) metadata[key] = value;
+        net.SaveSafetensors(Checkpoint, metadata);
         return SaveOptimizer(OptimizerFile, optimizer, epoch);
     }
 
@@ -264,8 +271,11 @@ public sealed class RunFolder
     /// <param name="saved">The optimiser's step counts and learning rates, from state.json.</param>
     /// <param name="model">What the network is, for messages ("supernet", "network").</param>
     /// <param name="resumeError">Makes the exception thrown when the folder cannot be resumed (the run's own type).</param>
+    /// <param name="identity">What config.json describes; compared with what the checkpoint records (when it does) before any
+    /// tensor is loaded. A mismatch, or keys that do not fit, throw one line naming the first difference and write every
+    /// difference to <see cref="CheckpointMismatchFile"/>.</param>
     public void RestoreTraining(Module net, Optimizer optimizer, IBackend backend, int epoch, SavedOptimizer saved, string model,
-        Func<string, Exception> resumeError)
+        Func<string, Exception> resumeError, CheckpointIdentity? identity = null)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -282,6 +292,11 @@ public sealed class RunFolder
         try
         {
             CheckEpoch(CheckpointFile, weightsMeta, epoch, resumeError);
+            var stored = CheckpointIdentity.FromMetadata(weightsMeta);
+            var keyProblems = CheckpointMismatch.KeyProblems(net.StateDict(), weights);
+            bool identityDiffers = stored is not null && identity is not null && stored.FirstDifference(identity) is not null;
+            if (identityDiffers || keyProblems.Count > 0)
+                throw resumeError(CheckpointMismatch.Report(this, model, stored, identity, keyProblems));
             net.LoadStateDict(weights.Select(kv => (kv.Key, kv.Value)));
         }
         catch (ArgumentException e)

@@ -144,12 +144,14 @@ public static class SearchRun
         if (alphaLoader is { BatchesPerEpoch: 0 })
             throw new ArgumentException($"Search: the validation part has {split.Valid.Count} image(s) ({split}); a darts α step needs at least 2. Use more data or a smaller --train-portion.");
 
-        var supernet = factory(config.Space, new SupernetSpec(images.Channels, images.ClassCount, config.Reduction, config.AllowNone, config.Seed, method,
-            config.Channels, config.Layers, config.StemStride, config.MaxMacs, config.MaxParameters, images.Height), backend);
+        var spec = new SupernetSpec(images.Channels, images.ClassCount, config.Reduction, config.AllowNone, config.Seed, method,
+            config.Channels, config.Layers, config.StemStride, config.MaxMacs, config.MaxParameters, images.Height);
+        var supernet = factory(config.Space, spec, backend);
         var net = supernet.Network;
         try
         {
-            var session = new Session(config, supernet, folder, backend, trainLoader, validLoader, alphaLoader, observer, cancellation, images.ClassCount);
+            var session = new Session(config, supernet, folder, backend, trainLoader, validLoader, alphaLoader, observer, cancellation, images.ClassCount,
+                Identity(config.Space, spec));
             return session.Run(saved);
         }
         finally
@@ -200,15 +202,17 @@ public static class SearchRun
         private readonly TrainingEpoch _epochs;
         private readonly CancellationToken _cancellation;
         private readonly int _classes;
+        private readonly CheckpointIdentity _identity;
 
         // darts only: the supernet's α view and α's names in the network.
         private readonly IAlphaSupernet? _alphaNet;
         private readonly List<(string Name, Parameter Param)> _alphas = [];
 
         public Session(SearchConfig config, ISearchSupernet supernet, RunFolder folder, IBackend backend, DataLoader trainLoader,
-            DataLoader validLoader, DataLoader? alphaLoader, SearchObserver observer, CancellationToken cancellation, int classes)
+            DataLoader validLoader, DataLoader? alphaLoader, SearchObserver observer, CancellationToken cancellation, int classes, CheckpointIdentity identity)
         {
             _classes = classes;
+            _identity = identity;
             _config = config;
             _supernet = supernet;
             _net = supernet.Network;
@@ -377,7 +381,7 @@ public static class SearchRun
             _folder.WriteMetrics(metrics);
             _folder.WriteArch(arch.Text);
             if (arch.Files is not null) _folder.WriteArchFiles(arch.Files);
-            var optimizer = _folder.SaveTraining(_net, sgd, epoch);
+            var optimizer = _folder.SaveTraining(_net, sgd, epoch, _identity);
             var archOptimizer = alphaStep is null ? null : _folder.SaveOptimizer(RunFolder.ArchOptimizerFile, alphaStep.Optimizer, epoch);
             _folder.WriteState(new RunState(RunState.CurrentFormat, epoch, epoch == _config.Epochs, _config, _backend.Description,
                 optimizer.Steps, optimizer.Groups, metrics.ToList(), archOptimizer));
@@ -388,11 +392,18 @@ public static class SearchRun
         {
             Func<string, Exception> error = message => new SearchResumeException(message);
             _folder.RestoreTraining(_net, sgd, _backend, saved.CompletedEpochs, new SavedOptimizer(saved.OptimizerSteps, saved.OptimizerGroups),
-                "supernet", error);
+                "supernet", error, _identity);
             if (alphaStep is not null)
                 _folder.RestoreOptimizer(RunFolder.ArchOptimizerFile, alphaStep.Optimizer, _backend, saved.CompletedEpochs, saved.ArchOptimizer!, error);
         }
     }
+
+    /// <summary>What a search checkpoint records it holds: the space and the supernet's shape-deciding settings (null = the space's default).</summary>
+    private static CheckpointIdentity Identity(string space, SupernetSpec spec) => new(space, "supernet",
+    [
+        ("method", spec.Method), ("classes", spec.Classes), ("input_channels", spec.InputChannels), ("reduction", spec.Reduction),
+        ("channels", spec.Channels), ("layers", spec.Layers), ("stem_stride", spec.StemStride),
+    ]);
 
     /// <summary>Each α set's parameter with its dotted name in the network.</summary>
     /// <exception cref="InvalidOperationException">An α is not a parameter of the network (it would be neither trained in the graph nor saved).</exception>

@@ -173,7 +173,9 @@ public static class TrainRun
                 Dropout = config.Dropout!.Value,
                 Seed = seed,
             }, backend);
-            return new BuiltNetwork(proxyless, proxyless.Config.Arch.ToString(), proxyless.ParameterCount(), 0, null, null);
+            var proxylessIdentity = new CheckpointIdentity(config.Space, "network",
+                [("arch", proxyless.Config.Arch.ToString()), ("classes", images.ClassCount), ("input_channels", images.Channels), ("stem_stride", config.StemStride)]);
+            return new BuiltNetwork(proxyless, proxyless.Config.Arch.ToString(), proxyless.ParameterCount(), 0, null, null, proxylessIdentity);
         }
         if (config.IsDartsSpace())
         {
@@ -190,8 +192,11 @@ public static class TrainRun
                 Seed = seed,
             }, backend);
             double maxDropPath = config.DropPath!.Value;
+            var dartsIdentity = new CheckpointIdentity(config.Space, "network",
+                [("genotype", architecture.ToString()), ("classes", images.ClassCount), ("input_channels", images.Channels), ("channels", config.Channels),
+                    ("layers", config.Layers), ("auxiliary_head", darts.AuxiliaryHead is not null)]);
             return new BuiltNetwork(darts, architecture.ToString(), darts.ParameterCountWithoutAuxiliary(), darts.AuxiliaryParameterCount(), null,
-                (epoch, epochs) => darts.DropPathProbability = DropPathAt(maxDropPath, epoch, epochs));
+                (epoch, epochs) => darts.DropPathProbability = DropPathAt(maxDropPath, epoch, epochs), dartsIdentity);
         }
         var arch = ParseArch(config);
         var net = new Nb201Network(new Nb201NetworkConfig(arch)
@@ -200,7 +205,9 @@ public static class TrainRun
             Classes = images.ClassCount,
             Seed = seed,
         }, backend);
-        return new BuiltNetwork(net, arch.ToString(), net.ParameterCount(), 0, Nb201ParameterCheck.For(net), null);
+        var identity = new CheckpointIdentity(config.Space, "network",
+            [("arch", arch.ToString()), ("classes", images.ClassCount), ("input_channels", images.Channels)]);
+        return new BuiltNetwork(net, arch.ToString(), net.ParameterCount(), 0, Nb201ParameterCheck.For(net), null, identity);
     }
 
     /// <summary>DARTS' linear drop-path ramp: epoch e (1-based) of E trains at <paramref name="max"/>·(e − 1)/E, so the first epoch drops nothing.</summary>
@@ -213,8 +220,9 @@ public static class TrainRun
     /// <param name="AuxiliaryParameterCount">The auxiliary head's parameters.</param>
     /// <param name="BenchmarkCheck">NB201's published count check, or null.</param>
     /// <param name="EpochStarting">Called with (epoch, epochs) before each epoch's training; null for nothing.</param>
+    /// <param name="Identity">What the checkpoint records it holds (compared on resume).</param>
     private sealed record BuiltNetwork(Module Net, string Arch, long ParameterCount, long AuxiliaryParameterCount, Nb201ParameterCheck? BenchmarkCheck,
-        Action<int, int>? EpochStarting) : IDisposable
+        Action<int, int>? EpochStarting, CheckpointIdentity Identity) : IDisposable
     {
         public void Dispose() => Net.Dispose();
     }
@@ -269,7 +277,7 @@ public static class TrainRun
             if (saved is not null)
             {
                 folder.RestoreTraining(_net, sgd, backend, saved.CompletedEpochs, new SavedOptimizer(saved.OptimizerSteps, saved.OptimizerGroups),
-                    "network", message => new TrainResumeException(message));
+                    "network", message => new TrainResumeException(message), built.Identity);
                 completed = saved.CompletedEpochs;
                 metrics.AddRange(saved.Metrics);
             }
@@ -319,7 +327,7 @@ public static class TrainRun
         private void Save(int epoch, Sgd sgd, List<TrainEpochRecord> metrics)
         {
             folder.WriteMetrics(metrics);
-            var optimizer = folder.SaveTraining(_net, sgd, epoch);
+            var optimizer = folder.SaveTraining(_net, sgd, epoch, built.Identity);
             folder.WriteState(new TrainState(TrainState.CurrentFormat, epoch, epoch == config.Epochs, config, backend.Description,
                 optimizer.Steps, optimizer.Groups, metrics.ToList()));
         }
