@@ -194,7 +194,7 @@ public class DartsTrainVerbTests
         {
             (code, _, error) = TrainCli.Run(["train", "--resume", run, option, value]);
             Assert.Equal(ExitCodes.Usage, code);
-            Assert.Contains($"{option} {value} (the run has {theirs})", Flat(error));
+            Assert.Contains($"{option} {value} (the run has {theirs}", Flat(error));
         }
         (code, _, error) = TrainCli.Run(["train", "--resume", run, "--nesterov"]);
         Assert.Equal(ExitCodes.Usage, code);

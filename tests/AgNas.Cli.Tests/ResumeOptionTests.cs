@@ -20,21 +20,22 @@ public class ResumeOptionTests
         using var tmp = new TempFolder();
         var data = SearchCli.WriteIdx(tmp.Sub("data"));
         var run = tmp.Sub("run");
-        Assert.Equal(ExitCodes.Ok, SearchCli.Run(SearchCli.TinyArgs(data, run, "--epochs", "1", "--lr", "0.05", "--nesterov", "--no-plots")).Code);
+        Assert.Equal(ExitCodes.Ok, SearchCli.Run(SearchCli.TinyArgs(data, run, "--epochs", "1", "--lr", "0.01", "--nesterov", "--no-plots")).Code);
 
-        // 0.025 is --lr's default and --nesterov false its switch's: both were silently taken from the run.
+        // 0.025 is --lr's default (above the run's, which a resume may only lower) and --nesterov false its switch's: both were
+        // silently taken from the run.
         var (code, _, error) = SearchCli.Run(["search", "--resume", run, "--lr", "0.025", "--nesterov", "false", "--epochs", "2"]);
         Assert.Equal(ExitCodes.Usage, code);
-        Assert.Contains("--lr 0.025 (the run has 0.05)", Flat(error));
+        Assert.Contains("--lr 0.025 (the run has 0.01; a resumed run may lower its learning rate", Flat(error));
         Assert.Contains("--nesterov false (the run has it on)", Flat(error));
-        Assert.Contains("only --epochs (upward), --data-dir, --device, --prefetch and --no-plots may change", Flat(error));
+        Assert.Contains("only --epochs (upward), --lr (downward), --data-dir, --device, --prefetch and --no-plots may change", Flat(error));
         Assert.Equal(1, new RunFolder(run).ReadState().CompletedEpochs);
 
         // Left out, they are the run's.
-        (code, var output, error) = SearchCli.Run(["search", "--resume", run, "--epochs", "2", "--lr=0.05", "--seed", "0"]);
+        (code, var output, error) = SearchCli.Run(["search", "--resume", run, "--epochs", "2", "--lr=0.01", "--seed", "0"]);
         Assert.True(code == ExitCodes.Ok, error + output);
         var state = new RunFolder(run).ReadState();
-        Assert.Equal((2, 0.05, true), (state.CompletedEpochs, state.Config.LearningRate, state.Config.Nesterov));
+        Assert.Equal((2, 0.01, true), (state.CompletedEpochs, state.Config.LearningRate, state.Config.Nesterov));
     }
 
     [Fact]

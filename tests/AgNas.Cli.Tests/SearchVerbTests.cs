@@ -98,7 +98,7 @@ public class SearchVerbTests
         // Conflicting values are refused, each named with the run's value; nothing runs.
         (code, output, error) = SearchCli.Run(["search", "--resume", outDir, "--lr", "0.1", "--seed", "4", "--epochs", "1"]);
         Assert.Equal(ExitCodes.Usage, code);
-        Assert.Contains("--lr 0.1 (the run has 0.025)", Flat(error));
+        Assert.Contains("--lr 0.1 (the run has 0.025;", Flat(error));
         Assert.Contains("--seed 4 (the run has 0)", Flat(error));
         Assert.Contains("--epochs 1 is below the run's 2", Flat(error));
         Assert.Equal(1, folder.ReadState().CompletedEpochs);

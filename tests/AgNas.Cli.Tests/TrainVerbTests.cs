@@ -206,7 +206,7 @@ public class TrainVerbTests
 
         var (code, _, error) = TrainCli.Run(["train", "--resume", run, "--lr", "0.5", "--arch", "|none~0|+|none~0|none~1|+|none~0|none~1|nor_conv_1x1~2|"]);
         Assert.Equal(ExitCodes.Usage, code);
-        Assert.Contains("--lr 0.5 (the run has 0.1)", Flat(error));
+        Assert.Contains("--lr 0.5 (the run has 0.1;", Flat(error));
         Assert.Contains($"--arch |none~0|+|none~0|none~1|+|none~0|none~1|nor_conv_1x1~2| (the run has {TrainCli.Cell})", Flat(error));
 
         // The same cell spelt with its inputs in another order agrees with the run; a raised epoch count continues it.

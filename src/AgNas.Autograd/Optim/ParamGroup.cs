@@ -42,6 +42,10 @@ public sealed class ParamGroup
     /// </summary>
     public float InitialLearningRate { get; internal set; } = float.NaN;
 
+    /// <summary>Sets the rate a schedule starts from: a resumed run continuing its schedule from another base (e.g. a lower one after a divergence).</summary>
+    /// <exception cref="ArgumentException">A negative or non-finite rate.</exception>
+    public void RebaseInitialLearningRate(float initial) => InitialLearningRate = CheckNonNegative(initial, "initial learning rate");
+
     /// <summary>L2 weight decay added to the gradient (0 turns it off for this group).</summary>
     /// <exception cref="ArgumentException">Set to a negative or non-finite value.</exception>
     public float WeightDecay

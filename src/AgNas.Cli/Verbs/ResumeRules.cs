@@ -57,6 +57,12 @@ internal static class ResumeRules
             {
                 changed.Add(member);
             }
+            else if (member == RunSettings.LowerableOnResume
+                && RunSettings<TConfig>.Value(commandLine, member) is double mine && RunSettings<TConfig>.Value(saved, member) is double runs && mine != runs)
+            {
+                if (mine > runs) conflicts.Add($"{entry.Typed} (the run has {Describe(runs)}; a resumed run may lower its learning rate, to recover from a divergence, not raise it)");
+                else changed.Add(member);
+            }
             else
             {
                 object? theirs = RunSettings<TConfig>.Value(saved, member);
@@ -75,7 +81,7 @@ internal static class ResumeRules
     public static string MayChange(Type optionsType)
     {
         var names = RunSettings.ChangeableOnResume.Select(m => RunVerb.OptionName(optionsType, m)).ToList();
-        return $"--epochs (upward), {string.Join(", ", names.Take(names.Count - 1))} and {names[^1]}";
+        return $"--epochs (upward), {RunVerb.OptionName(optionsType, RunSettings.LowerableOnResume)} (downward), {string.Join(", ", names.Take(names.Count - 1))} and {names[^1]}";
     }
 
     private static bool Same(string member, object? mine, object? theirs) =>

@@ -114,7 +114,8 @@ public sealed class SearchOptions
     public string OutDir { get; set; } = DefaultOutDir;
 
     [Option("resume", Default = DefaultResume, HelpText = "Continue the run in this folder from its last completed epoch, with its config.json. Options left out are the run's; options given must agree with it, " +
-        "except --epochs, which may raise the epoch count, and --data-dir, --device, --prefetch and --no-plots, which do not change the results and may differ (e.g. on another machine).")]
+        "except --epochs, which may raise the epoch count, --lr, which may lower the learning rate (to continue a run that diverged from its last good epoch), " +
+        "and --data-dir, --device, --prefetch and --no-plots, which do not change the results and may differ (e.g. on another machine).")]
     public string Resume { get; set; } = DefaultResume;
 
     [SwitchValue]

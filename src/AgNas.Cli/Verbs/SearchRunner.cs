@@ -191,6 +191,7 @@ public static class SearchRunner
             DataDir = changes.Pick(nameof(SearchConfig.DataDir), commandLine.DataDir, saved.DataDir),
             Device = changes.Pick(nameof(SearchConfig.Device), commandLine.Device, saved.Device),
             Prefetch = changes.Pick(nameof(SearchConfig.Prefetch), commandLine.Prefetch, saved.Prefetch),
+            LearningRate = changes.Pick(nameof(SearchConfig.LearningRate), commandLine.LearningRate, saved.LearningRate),
             Plots = changes.Pick(nameof(SearchConfig.Plots), commandLine.Plots, saved.Plots),
         };
         return Checked(config, spaces);

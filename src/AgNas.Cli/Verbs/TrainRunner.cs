@@ -179,6 +179,7 @@ public static class TrainRunner
             DataDir = changes.Pick(nameof(TrainConfig.DataDir), commandLine.DataDir, saved.DataDir),
             Device = changes.Pick(nameof(TrainConfig.Device), commandLine.Device, saved.Device),
             Prefetch = changes.Pick(nameof(TrainConfig.Prefetch), commandLine.Prefetch, saved.Prefetch),
+            LearningRate = changes.Pick(nameof(TrainConfig.LearningRate), commandLine.LearningRate, saved.LearningRate),
             Plots = changes.Pick(nameof(TrainConfig.Plots), commandLine.Plots, saved.Plots),
         };
         return Checked(config);

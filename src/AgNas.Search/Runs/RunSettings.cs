@@ -66,6 +66,12 @@ public static class RunSettings
     /// </summary>
     public static IReadOnlyList<string> ChangeableOnResume { get; } = ["DataDir", "Device", "Prefetch", "Plots"];
 
+    /// <summary>
+    /// The setting a resumed run may lower but not raise: the learning rate, so that a run that diverged continues from its last good
+    /// epoch at a lower rate (<see cref="TrainingRecipe.CreateSchedule"/> rebases the schedule).
+    /// </summary>
+    public const string LowerableOnResume = "LearningRate";
+
     /// <summary>Batches a data loader may prepare ahead (<see cref="Data.DataLoaderOptions.Prefetch"/>): 0 to this.</summary>
     public const int MaxPrefetch = 2;
 
@@ -261,7 +267,7 @@ public static class RunSettings<TConfig> where TConfig : class, IRunConfig<TConf
     {
         ArgumentNullException.ThrowIfNull(given);
         ArgumentNullException.ThrowIfNull(saved);
-        string[] ignored = [nameof(IRunConfig<TConfig>.Epochs), nameof(IRunConfig<TConfig>.OutDir), .. RunSettings.ChangeableOnResume];
+        string[] ignored = [nameof(IRunConfig<TConfig>.Epochs), nameof(IRunConfig<TConfig>.OutDir), RunSettings.LowerableOnResume, .. RunSettings.ChangeableOnResume];
         var differences = Differences(given, saved, ignored);
         if (differences.Count > 0)
             return $"{folder} cannot be resumed with different settings: " +
@@ -269,6 +275,8 @@ public static class RunSettings<TConfig> where TConfig : class, IRunConfig<TConf
                    $". Only the number of epochs (upward) and {string.Join(", ", RunSettings.ChangeableOnResume.Select(RunSettings.JsonName))} may change.";
         if (given.Epochs < saved.Epochs)
             return $"{folder}: the run has {saved.Epochs} epochs and {completed} completed; {given.Epochs} given. Resuming may keep or raise the epoch count, not lower it.";
+        if (Value(given, RunSettings.LowerableOnResume) is double mine && Value(saved, RunSettings.LowerableOnResume) is double theirs && mine > theirs)
+            return $"{folder}: the run's learning rate is {RunSettings.FormatValue(theirs)}; {RunSettings.FormatValue(mine)} given. Resuming may lower it (to recover from a divergence), not raise it.";
         return null;
     }
 }

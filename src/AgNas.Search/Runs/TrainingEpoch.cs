@@ -297,8 +297,8 @@ public sealed class TrainingEpoch
     public NonFiniteLossException Diverged(int batches, int epoch, string where, string what, string stopped, float lr, int completed, int? step = null)
     {
         string saved = completed > 0
-            ? $"{_folder.Path} still holds epoch {completed} (checkpoint, optimizer state and metrics); --resume keeps the run's learning rate " +
-              $"(lowering it on resume is not supported yet), so start again with a lower one (--lr {Fmt(lr / 10)}, say)."
+            ? $"{_folder.Path} still holds epoch {completed} (checkpoint, optimizer state and metrics); continue it at a lower learning rate with " +
+              $"--resume {_folder.Path} --lr {Fmt(lr / 10)} (say)."
             : $"No epoch had completed, so the run folder holds no checkpoint; start again with a lower learning rate (--lr {Fmt(lr / 10)}, say).";
         return new NonFiniteLossException(
             $"Epoch {epoch}, {where}: {what}. The {_kind} diverged and {stopped}; it saved nothing of epoch {epoch}. {saved}",

@@ -78,8 +78,25 @@ public sealed record TrainingRecipe
     /// <param name="epochs">The run's epoch count (the schedule spans them; raised on resume, it stretches from the next epoch on).</param>
     /// <param name="stepsPerEpoch">The training steps of one epoch of this run.</param>
     /// <param name="completed">Epochs already completed (0 for a new run: the groups' current rates become the base).</param>
-    public RunSchedule CreateSchedule(Optimizer optimizer, int epochs, int stepsPerEpoch, int completed) =>
-        new(optimizer, LrSchedule, LearningRateMin, epochs, stepsPerEpoch, completed);
+    /// <remarks>
+    /// A resumed run whose <see cref="LearningRate"/> is lower than the one its optimiser state was started with (<c>--resume DIR --lr X</c>,
+    /// to recover from a divergence) rebases every group's initial rate by the same factor: the schedule continues from the lower base.
+    /// At the same rate nothing changes, so a plain resume stays bit-identical.
+    /// </remarks>
+    public RunSchedule CreateSchedule(Optimizer optimizer, int epochs, int stepsPerEpoch, int completed)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (completed > 0 && optimizer.Groups.Count > 0)
+        {
+            float base0 = optimizer.Groups[0].InitialLearningRate;
+            if (base0 > 0 && base0 != (float)LearningRate)
+            {
+                double factor = LearningRate / base0;
+                foreach (var g in optimizer.Groups) g.RebaseInitialLearningRate((float)(g.InitialLearningRate * factor));
+            }
+        }
+        return new(optimizer, LrSchedule, LearningRateMin, epochs, stepsPerEpoch, completed);
+    }
 
     /// <summary>
     /// Clips the gradients of <paramref name="parameters"/> as <see cref="GradClip"/> and <see cref="GradClipMode"/> say; nothing when

@@ -54,8 +54,10 @@ public class DivergenceTests
         Assert.Single(File.ReadAllLines(folder.File(RunFolder.MetricsFile)));
         Assert.False(File.Exists(folder.AttentionFile(2)));
         Assert.Contains($"{folder.Path} still holds epoch 1", e.Message);
-        Assert.Contains("start again with a lower one (--lr", e.Message);
-        var resumed = SearchRun.Run(RunTestData.Config(dir), Data, TinySupernet.Factory(), resume: true);
+        Assert.Contains($"--resume {folder.Path} --lr ", e.Message);
+        // The suggested recovery: continue from the last good epoch at a lower learning rate.
+        var config = RunTestData.Config(dir);
+        var resumed = SearchRun.Run(config with { LearningRate = config.LearningRate / 10 }, Data, TinySupernet.Factory(), resume: true);
         Assert.Equal(SearchOutcome.Completed, resumed.Outcome);
     }
 
