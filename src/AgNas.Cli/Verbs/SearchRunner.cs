@@ -237,7 +237,12 @@ public static class SearchRunner
         context.OutWriter.WriteLine(last.Arch);
         if (SearchSpaces.Is(config.Space, SearchSpaces.Nb201))
         {
-            if (Nb201Arch.TryParse(last.Arch, out var arch)) LookupRunner.WriteLookup(context, arch);
+            if (Nb201Arch.TryParse(last.Arch, out var arch))
+            {
+                if (arch.ParametricEdgeCount == 0)
+                    context.Error.MarkupLine("[yellow]warning:[/] the derived cell has no parametric edge (only skip_connect, avg_pool_3x3 or none): the known collapse of one-shot search.");
+                LookupRunner.WriteLookup(context, arch);
+            }
             else context.Error.MarkupLine($"[yellow]warning:[/] the derived text is not an NB201 arch string; no benchmark lookup.");
         }
         if (last.Cells is { } cells)

@@ -80,6 +80,15 @@ public class Nb201ArchTests
         Assert.Equal(3, Nb201Arch.Parse(Index1).CountOf(Nb201Op.NorConv3x3));
     }
 
+    [Fact]
+    public void ParametricEdgesAreTheConvolutions()
+    {
+        Assert.Equal(3, Nb201Arch.Parse(Index1).ParametricEdgeCount);
+        Assert.Equal(6, Nb201Arch.Parse(AllConv3x3).ParametricEdgeCount);
+        Assert.Equal(1, Nb201Arch.Parse("|none~0|+|skip_connect~0|avg_pool_3x3~1|+|nor_conv_1x1~0|none~1|skip_connect~2|").ParametricEdgeCount);
+        Assert.Equal(0, Nb201Arch.Parse("|skip_connect~0|+|avg_pool_3x3~0|skip_connect~1|+|none~0|skip_connect~1|avg_pool_3x3~2|").ParametricEdgeCount);
+    }
+
     public static TheoryData<string, string, int?, int?> Malformed => new()
     {
         // input string, words the message must contain, node, input position

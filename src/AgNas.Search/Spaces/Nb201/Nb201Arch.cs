@@ -101,6 +101,18 @@ public readonly record struct Nb201Arch
     /// <summary>Number of <c>skip_connect</c> edges (the DARTS-collapse indicator).</summary>
     public int SkipConnectCount => CountOf(Nb201Op.SkipConnect);
 
+    /// <summary>Edges whose op has weights (the convolutions; <see cref="Nb201OpSpec.HasParameters"/>). A cell with none is the known collapse of one-shot search.</summary>
+    public int ParametricEdgeCount
+    {
+        get
+        {
+            int n = 0;
+            foreach (var e in Nb201Topology.Edges)
+                if (Nb201OpRegistry.Get(this[e]).HasParameters) n++;
+            return n;
+        }
+    }
+
     /// <summary>
     /// The official benchmark index (0..15,624), looked up in the shipped table; the first use loads the table
     /// (see <see cref="Nb201Benchmark.Load"/>).
