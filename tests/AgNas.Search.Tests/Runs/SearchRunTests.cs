@@ -291,9 +291,14 @@ public class SearchRunTests
         SearchRun.Run(config, Data, TinySupernet.Factory(), new CancelAt(cts, 1), cancellation: cts.Token);
 
         var e = Assert.Throws<SearchResumeException>(() =>
-            SearchRun.Run(config with { LearningRate = 0.1, Seed = 3 }, Data, TinySupernet.Factory(), resume: true));
-        Assert.Contains("learning_rate is 0.025 in the run, 0.1 given", e.Message);
+            SearchRun.Run(config with { Seed = 3, Momentum = 0.5 }, Data, TinySupernet.Factory(), resume: true));
         Assert.Contains("seed is 0 in the run, 3 given", e.Message);
+        Assert.Contains("momentum is 0.9 in the run, 0.5 given", e.Message);
+
+        // The learning rate may be lowered (to continue a run that diverged), not raised.
+        var higher = Assert.Throws<SearchResumeException>(() =>
+            SearchRun.Run(config with { LearningRate = 0.1 }, Data, TinySupernet.Factory(), resume: true));
+        Assert.Contains("the run's learning rate is 0.025; 0.1 given. Resuming may lower it", higher.Message);
 
         var fewer = Assert.Throws<SearchResumeException>(() =>
             SearchRun.Run(config with { Epochs = 1 }, Data, TinySupernet.Factory(), resume: true));
