@@ -88,7 +88,7 @@ public sealed class TrainOptions
     public bool Nesterov { get; set; }
 
     [RecipeDefault]
-    [Option("weight-decay", HelpText = "L2 weight decay of the parameters --weight-decay-scope names." + Recipe + " (nb201: 0.0005, darts: 0.0003, proxyless: 4E-05).")]
+    [Option("weight-decay", HelpText = "L2 weight decay of the parameters --weight-decay-scope names." + Recipe + " (nb201: 0.0005, darts: 0.0003, proxyless: 4e-05).")]
     public double? WeightDecay { get; set; }
 
     [RecipeDefault]

@@ -170,8 +170,8 @@ public static class RunSettings
         _ => value.ToString() ?? "",
     };
 
-    /// <summary>A double as its shortest round-tripping invariant text.</summary>
-    public static string Fmt(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+    /// <summary>A double as its shortest round-tripping invariant text, with a lower-case exponent as Python and config.json write it (4e-05).</summary>
+    public static string Fmt(double d) => d.ToString("R", CultureInfo.InvariantCulture).Replace('E', 'e');
 }
 
 /// <summary>
