@@ -85,14 +85,12 @@ public static class DatasetCatalog
 
     /// <summary>The entry for a name (case-insensitive).</summary>
     /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
-    public static DatasetInfo Get(string name)
-    {
-        foreach (var d in All)
-        {
-            if (string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase)) return d;
-        }
-        throw new ArgumentException($"Unknown dataset '{name}'; expected one of: {string.Join(", ", Names)}.", nameof(name));
-    }
+    public static DatasetInfo Get(string name) =>
+        Find(name) ?? throw new ArgumentException($"Unknown dataset '{name}'; expected one of: {string.Join(", ", Names)}.", nameof(name));
+
+    /// <summary>The entry for a name (case-insensitive), or null when the catalog has no such dataset.</summary>
+    public static DatasetInfo? Find(string? name) =>
+        All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// Reads the train or test set of a catalog dataset.

@@ -32,7 +32,7 @@ public static class Augments
     {
         ArgumentNullException.ThrowIfNull(augment);
         if (string.Equals(augment, Auto, StringComparison.OrdinalIgnoreCase))
-            return DatasetCatalog.All.FirstOrDefault(d => string.Equals(d.Name, dataset, StringComparison.OrdinalIgnoreCase)) is { } info ? For(info) : augment;
+            return DatasetCatalog.Find(dataset) is { } info ? For(info) : augment;
         return AugmentationPresets.Names.FirstOrDefault(n => string.Equals(n, augment, StringComparison.OrdinalIgnoreCase)) ?? augment;
     }
 

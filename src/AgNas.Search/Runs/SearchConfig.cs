@@ -329,7 +329,7 @@ public sealed record SearchConfig : IRunConfig<SearchConfig>
         }
         if (MaxMacs is <= 0) { yield return new(nameof(MaxMacs), $"{MaxMacs} must be a positive number of multiply-adds"); yield break; }
         if (MaxParameters is <= 0) { yield return new(nameof(MaxParameters), $"{MaxParameters} must be a positive number of parameters"); yield break; }
-        var info = DatasetCatalog.All.FirstOrDefault(d => string.Equals(d.Name, Dataset, StringComparison.OrdinalIgnoreCase));
+        var info = DatasetCatalog.Find(Dataset);
         if (info is null || StemStrides.Resolve(Space, StemStride, Dataset) is not int stride) yield break;
         var settings = new Spaces.Proxyless.ProxylessCostSettings { Resolution = info.Height, InputChannels = info.Channels, Classes = info.ClassCount, StemStride = stride };
         if (Spaces.Proxyless.ProxylessBudgetedDerivation.Problem(new(MaxMacs, MaxParameters), settings) is { } problem)

@@ -30,7 +30,7 @@ public static class StemStrides
 
     /// <summary>The stride <see cref="Auto"/> means for a catalog dataset (case-insensitive), or null when the catalog has no such dataset.</summary>
     public static int? ForDataset(string dataset) =>
-        DatasetCatalog.All.FirstOrDefault(d => string.Equals(d.Name, dataset, StringComparison.OrdinalIgnoreCase)) is { } info ? For(info) : null;
+        DatasetCatalog.Find(dataset) is { } info ? For(info) : null;
 
     /// <summary>Reads the command line's value: <see cref="Auto"/> (any case) → null, "1" → 1, "2" → 2.</summary>
     /// <exception cref="FormatException">Anything else; the message names the option and the value.</exception>
