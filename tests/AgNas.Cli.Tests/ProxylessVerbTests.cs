@@ -9,6 +9,8 @@ public class ProxylessVerbTests
 {
     private static string Flat(string text) => TrainCli.Flat(text);
 
+    private static string N(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
     [Fact]
     public void ASearchFindsAnArchitectureThatTrainTakesFromTheRunFolder()
     {
@@ -165,5 +167,22 @@ public class ProxylessVerbTests
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("smallest attention module (192 channels)", Flat(error));
         Assert.False(Directory.Exists(tmp.Sub("run")));
+    }
+
+    [Fact]
+    public void ASearchUnderABudgetSaysWhatTheUnconstrainedChoiceWouldCost()
+    {
+        using var tmp = new TempFolder();
+        var data = SearchCli.WriteIdx(tmp.Sub("data"), count: 8);
+        var search = tmp.Sub("search");
+        // The cheapest network at 1×28×28 with the stride-1 stem needs 12.6 M MACs; every derived one here needs far more than 20 M.
+        var (code, output, error) = TrainCli.Run(["search", "--space", "proxyless", "--dataset", "mnist", "--data-dir", data, "--epochs", "1",
+            "--batch-size", "4", "--no-plots", "--max-macs", "20M", "--out", search]);
+        Assert.True(code == ExitCodes.Ok, error + output);
+        using var budget = JsonDocument.Parse(File.ReadAllText(Path.Combine(search, ProxylessBudgetFile.Name)));
+        var unconstrained = budget.RootElement.GetProperty("unconstrained");
+        Assert.True(budget.RootElement.GetProperty("chosen").GetProperty("macs").GetInt64() <= 20_000_000);
+        Assert.Contains($"Budget at most 20,000,000 MACs: the unconstrained choice {unconstrained.GetProperty("arch").GetString()} would cost " +
+            $"{N(unconstrained.GetProperty("parameters").GetInt64())} parameters, {N(unconstrained.GetProperty("macs").GetInt64())} multiply-adds", Flat(output));
     }
 }

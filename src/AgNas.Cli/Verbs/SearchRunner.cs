@@ -277,22 +277,15 @@ public static class SearchRunner
         context.OutWriter.WriteLine(FormattableString.Invariant($"Its network ({at}): {cost.Parameters:N0} parameters, {cost.Macs:N0} multiply-adds (conv and FC)."));
         if (config.MaxMacs is null && config.MaxParameters is null) return;
         var budget = new ProxylessBudget(config.MaxMacs, config.MaxParameters);
-        var unconstrained = ProxylessDerivation.Choose(ProxylessDerivation.Normalize(ReadImportance(config.OutDir)));
+        // The run's derivation recorded the unconstrained argmax and its cost beside the choice.
+        var file = Path.Combine(config.OutDir, ProxylessBudgetFile.Name);
+        var (unconstrained, other) = ProxylessBudgetFile.ReadUnconstrained(File.ReadAllText(file), file);
         if (unconstrained.Equals(arch)) context.OutWriter.WriteLine($"The unconstrained choice fits the budget ({budget}).");
         else
         {
-            var other = ProxylessCost.Network(unconstrained, settings);
             context.OutWriter.WriteLine(FormattableString.Invariant(
                 $"Budget {budget}: the unconstrained choice {unconstrained} would cost {other.Parameters:N0} parameters, {other.Macs:N0} multiply-adds (budget.json)."));
         }
-    }
-
-    /// <summary>The raw importances of the last epoch (attention/epoch-NNN.json), one vector per layer.</summary>
-    private static List<double[]> ReadImportance(string dir)
-    {
-        var folder = new RunFolder(dir);
-        var state = folder.ReadState();
-        return folder.ReadAttention(state.CompletedEpochs).Modules.Select(m => m.Importance.ToArray()).ToList();
     }
 
     /// <summary>The progress bar (interactive consoles) and one row per epoch.</summary>

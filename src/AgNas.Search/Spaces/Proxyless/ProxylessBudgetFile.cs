@@ -38,4 +38,22 @@ public static class ProxylessBudgetFile
         };
         return root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
+
+    /// <summary>The unconstrained (plain argmax) architecture and its cost, as <see cref="Write"/> recorded them.</summary>
+    /// <exception cref="InvalidDataException">Not a budget.json this class wrote; the message names <paramref name="source"/>.</exception>
+    public static (ProxylessArch Arch, ProxylessCostFigure Cost) ReadUnconstrained(string json, string source)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            var entry = JsonNode.Parse(json)!["unconstrained"]!;
+            return (ProxylessArch.Parse(entry["arch"]!.GetValue<string>(), source),
+                new ProxylessCostFigure(entry["parameters"]!.GetValue<long>(), entry["macs"]!.GetValue<long>()));
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or NullReferenceException or InvalidOperationException or FormatException
+            or ProxylessArchFormatException)
+        {
+            throw new InvalidDataException($"{source}: not a budget file with an unconstrained architecture and its cost ({e.Message}).", e);
+        }
+    }
 }
